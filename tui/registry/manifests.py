@@ -15,7 +15,14 @@ from typing import Any
 
 from . import mediatypes as mt
 from .errors import DigestMismatch, ProtocolError
-from .models import Descriptor, ImageConfig, ImageIndex, ImageManifest, Manifest, Platform
+from .models import (
+    Descriptor,
+    ImageConfig,
+    ImageIndex,
+    ImageManifest,
+    Manifest,
+    Platform,
+)
 
 __all__ = [
     "compute_digest",
@@ -49,7 +56,9 @@ def verify_digest(data: bytes, digest: str, what: str = "content") -> None:
         )
 
 
-def parse_manifest(raw: bytes, digest: str, content_type: str | None = None) -> Manifest:
+def parse_manifest(
+    raw: bytes, digest: str, content_type: str | None = None
+) -> Manifest:
     """Parse manifest bytes into an :class:`ImageManifest` or :class:`ImageIndex`.
 
     The kind is taken from the document's ``mediaType`` when present, else from

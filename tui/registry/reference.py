@@ -152,7 +152,7 @@ def parse_digest(text: str) -> str:
 
 
 def validate_tag(tag: str) -> str:
-    """Check a tag's grammar: up to 128 of ``[A-Za-z0-9_.-]``, not starting with . or -."""
+    """Check a tag's grammar: up to 128 of ``[A-Za-z0-9_.-]``, no leading . or -."""
     if not _TAG.fullmatch(tag):
         raise InvalidReference(
             f"invalid tag {tag!r}",
@@ -220,10 +220,7 @@ def parse_reference(text: str, default_registry: str = DOCKER_HUB) -> ImageRef:
 def _split_registry(text: str, default_registry: str) -> tuple[str, str]:
     first, sep, rest = text.partition("/")
     if sep and (
-        "." in first
-        or ":" in first
-        or first == "localhost"
-        or first.lower() != first
+        "." in first or ":" in first or first == "localhost" or first.lower() != first
     ):
         return normalize_host(first), rest
     return normalize_host(default_registry), text

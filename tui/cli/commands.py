@@ -1,0 +1,227 @@
+"""The headless commands: ``repos``, ``tags``, ``inspect`` and ``rm``.
+
+Each command opens the registry, does its work through the same core the UI
+uses, prints to stdout and returns an exit code. Errors propagate as
+:class:`~tui.registry.errors.RegistryError` to :mod:`tui.cli.main`, which turns
+them into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from ..config import Config
+from ..connect import Target, open_registry, parse_target
+from ..registry.errors import InvalidReference
+from ..registry.images import Inspector
+from ..registry.models import TaggedImage
+from .output import (
+    format_created,
+    format_size,
+    image_json,
+    short_digest,
+    table,
+    tag_json,
+)
+
+__all__ = ["inspect_image", "list_repositories", "list_tags", "remove"]
+
+Confirm = Callable[[str], bool]
+
+
+async def list_repositories(
+    text: str, config: Config, *, as_json: bool, insecure: bool, out: TextIO
+) -> int:
+    """Print every repository of a registry."""
+    target = parse_target(text, registry_only=not text.startswith("oci:"))
+    registry = open_registry(target, config, insecure=insecure)
+    try:
+        names = await registry.repositories()
+    finally:
+        await registry.aclose()
+    if as_json:
+        json.dump(names, out, indent=2)
+        out.write("\n")
+    else:
+        out.writelines(f"{name}\n" for name in names)
+    return 0
+
+
+async def list_tags(
+    text: str, config: Config, *, as_json: bool, insecure: bool, out: TextIO
+) -> int:
+    """Print every tag of a repository with digest, size, date and platforms."""
+    target = _repository_target(text)
+    registry = open_registry(target, config, insecure=insecure)
+    try:
+        assert target.repository is not None
+        entries = await Inspector(registry).tagged_images(target.repository)
+    finally:
+        await registry.aclose()
+    if as_json:
+        json.dump([tag_json(entry) for entry in entries], out, indent=2)
+        out.write("\n")
+        return 0 if all(e.image for e in entries) else 1
+    out.write(_tags_table(entries) + "\n")
+    return 0 if all(e.image for e in entries) else 1
+
+
+async def inspect_image(
+    text: str, config: Config, *, as_json: bool, insecure: bool, out: TextIO
+) -> int:
+    """Print one image: digest, size, platforms, layers and config."""
+    target = _repository_target(text)
+    reference = target.reference or "latest"
+    registry = open_registry(target, config, insecure=insecure)
+    try:
+        assert target.repository is not None
+        inspector = Inspector(registry)
+        image = await inspector.image(target.repository, reference)
+        tags = await inspector.tags_sharing(target.repository, image.digest)
+    finally:
+        await registry.aclose()
+    if as_json:
+        json.dump(image_json(image, reference, tags), out, indent=2)
+        out.write("\n")
+        return 0
+    out.write(_image_text(image_json(image, reference, tags)))
+    return 0
+
+
+async def remove(
+    text: str,
+    config: Config,
+    *,
+    assume_yes: bool,
+    insecure: bool,
+    out: TextIO,
+    confirm: Confirm,
+) -> int:
+    """Delete one tag (``:tag``) or one image with all its tags (``@digest``)."""
+    target = _repository_target(text)
+    if target.tag and target.digest:
+        raise InvalidReference(
+            "give either :tag (removes that tag) or @digest (removes the image), "
+            "not both"
+        )
+    if not target.reference:
+        raise InvalidReference(
+            f"{text} names no tag or digest",
+            hint="Add :tag to remove one tag, or @digest to remove an image",
+        )
+    registry = open_registry(target, config, insecure=insecure)
+    try:
+        assert target.repository is not None
+        repository = target.repository
+        inspector = Inspector(registry)
+        digest = await registry.resolve(repository, target.reference)
+        sharing = await inspector.tags_sharing(repository, digest)
+        if target.tag:
+            others = [tag for tag in sharing if tag != target.tag]
+            plan = f"Remove the tag {repository}:{target.tag} ({short_digest(digest)})."
+            if others:
+                plan += f"\nThese tags on the same image stay: {', '.join(others)}."
+        else:
+            plan = f"Remove the image {repository}@{digest}."
+            plan += (
+                f"\nIt takes these tags with it: {', '.join(sharing)}."
+                if sharing
+                else "\nNo tag points at it."
+            )
+        out.write(plan + "\n")
+        if not assume_yes and not confirm("Delete? [y/N] "):
+            out.write("Nothing deleted.\n")
+            return 1
+        if target.tag:
+            outcome = await registry.delete_tag(repository, target.tag)
+        else:
+            outcome = await registry.delete_manifest(repository, digest)
+    finally:
+        await registry.aclose()
+    removed = outcome.removed_tags or tuple(sharing if not target.tag else ())
+    out.write(
+        f"Deleted ({outcome.path.value})"
+        + (f": tags {', '.join(removed)}" if removed else "")
+        + (f"; {outcome.note}" if outcome.note else "")
+        + ".\n"
+    )
+    return 0
+
+
+def _repository_target(text: str) -> Target:
+    target = parse_target(text)
+    if target.repository is None:
+        raise InvalidReference(
+            f"{text} names a registry, not a repository",
+            hint="Write HOST/REPOSITORY, for example 127.0.0.1:5000/team/app",
+        )
+    return target
+
+
+def _tags_table(entries: list[TaggedImage]) -> str:
+    by_digest: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        if entry.image:
+            by_digest[entry.image.digest].append(entry.tag)
+    rows = []
+    for entry in entries:
+        image = entry.image
+        if image is None:
+            rows.append([entry.tag, "-", "-", "-", "-", f"error: {entry.error}"])
+            continue
+        others = [tag for tag in by_digest[image.digest] if tag != entry.tag]
+        platforms = ", ".join(str(p.platform) for p in image.platforms if p.platform)
+        rows.append(
+            [
+                entry.tag,
+                short_digest(image.digest),
+                format_size(image.size),
+                format_created(image.created),
+                platforms or "-",
+                f"same image as {', '.join(others)}" if others else "",
+            ]
+        )
+    return table(["TAG", "DIGEST", "SIZE", "CREATED", "PLATFORMS", "SHARED"], rows)
+
+
+def _image_text(data: dict[str, Any]) -> str:
+    lines = [
+        f"Reference:  {data['reference']}",
+        f"Digest:     {data['digest']}",
+        f"Media type: {data['media_type']}",
+        f"Size:       {format_size(data['size'])}",
+        f"Created:    {data['created'] or '-'}",
+        f"Tags:       {', '.join(data['tags']) or '-'}",
+    ]
+    for platform in data["platforms"]:
+        name = "/".join(
+            part
+            for part in (platform["os"], platform["architecture"], platform["variant"])
+            if part
+        )
+        lines.append("")
+        lines.append(f"Platform {name or '-'}  {platform['digest']}")
+        lines.append(f"  Size:    {format_size(platform['size'])}")
+        config = platform.get("image_config") or {}
+        if config.get("entrypoint"):
+            lines.append(f"  Entrypoint: {json.dumps(config['entrypoint'])}")
+        if config.get("cmd"):
+            lines.append(f"  Cmd:     {json.dumps(config['cmd'])}")
+        for layer in platform.get("layers", []):
+            lines.append(f"  Layer   {layer['digest']}  {format_size(layer['size'])}")
+    return "\n".join(lines) + "\n"
+
+
+def ask(prompt: str) -> bool:
+    """Ask on the terminal; with no terminal, the answer is no."""
+    if not sys.stdin.isatty():
+        print("tagyard: no terminal to confirm on; pass --yes", file=sys.stderr)
+        return False
+    try:
+        return input(prompt).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False

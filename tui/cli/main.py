@@ -1,0 +1,162 @@
+"""The ``tagyard`` command: the terminal UI, or a headless command for scripts.
+
+``tagyard [TARGET]`` and ``tagyard --demo`` open the UI; ``tagyard repos``,
+``tags``, ``inspect`` and ``rm`` run without it. Exit codes: 0 success, 1 a
+failure (one line on stderr), 2 bad usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..config import Config, config_path, load_config
+from ..registry.errors import InvalidReference, RegistryError
+from . import commands
+
+__all__ = ["main"]
+
+_COMMANDS = ("repos", "tags", "inspect", "rm")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run tagyard with ``argv`` (default: the process arguments)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = _run(args)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _run(args: list[str]) -> int:
+    command = next((a for a in args if not a.startswith("-")), None)
+    parser = _command_parser() if command in _COMMANDS else _ui_parser()
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    logging.basicConfig(
+        level=logging.DEBUG if options.verbose else logging.WARNING,
+        format="tagyard: %(message)s",
+    )
+    try:
+        if getattr(options, "config_path", False):
+            print(config_path())
+            return 0
+        config = load_config()
+        if command in _COMMANDS:
+            return asyncio.run(_dispatch(options, config))
+        return _run_ui(options, config)
+    except InvalidReference as error:
+        print(f"tagyard: {error}", file=sys.stderr)
+        return 2
+    except RegistryError as error:
+        print(f"tagyard: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tagyard: interrupted", file=sys.stderr)
+        return 130
+
+
+async def _dispatch(options: argparse.Namespace, config: Config) -> int:
+    out = sys.stdout
+    if options.command == "repos":
+        return await commands.list_repositories(
+            options.registry, config, **_flags(options), out=out
+        )
+    if options.command == "tags":
+        return await commands.list_tags(
+            options.repository, config, **_flags(options), out=out
+        )
+    if options.command == "inspect":
+        return await commands.inspect_image(
+            options.reference, config, **_flags(options), out=out
+        )
+    return await commands.remove(
+        options.reference,
+        config,
+        assume_yes=options.yes,
+        insecure=options.insecure,
+        out=out,
+        confirm=commands.ask,
+    )
+
+
+def _flags(options: argparse.Namespace) -> dict[str, bool]:
+    return {"as_json": options.json, "insecure": options.insecure}
+
+
+def _run_ui(options: argparse.Namespace, config: Config) -> int:
+    # Textual is imported only here, so headless commands start fast.
+    from ..ui.app import run_app
+
+    return run_app(
+        target=options.target,
+        demo=options.demo,
+        insecure=options.insecure,
+        config=config,
+    )
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options every parser takes (on sub-commands only, so values are not reset)."""
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="use plain HTTP for this registry (loopback hosts always do)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each request")
+
+
+def _top(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config-path",
+        action="store_true",
+        help="print where the configuration file is read from, then exit",
+    )
+    parser.add_argument("--version", action="version", version=f"tagyard {__version__}")
+
+
+def _ui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tagyard",
+        description="Browse container registries in the terminal. Headless commands: "
+        + ", ".join(_COMMANDS)
+        + " (tagyard COMMAND --help).",
+    )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        help="HOST[:PORT][/REPOSITORY] or oci:PATH to open at",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the bundled sample registry"
+    )
+    _common(parser)
+    _top(parser)
+    return parser
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tagyard")
+    _top(parser)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    repos = sub.add_parser("repos", help="list every repository of a registry")
+    repos.add_argument("registry", help="HOST[:PORT] or oci:PATH")
+    tags = sub.add_parser("tags", help="list a repository's tags with details")
+    tags.add_argument("repository", help="HOST[:PORT]/REPOSITORY")
+    inspect = sub.add_parser("inspect", help="show one image in detail")
+    inspect.add_argument("reference", help="HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]")
+    for each in (repos, tags, inspect):
+        each.add_argument("--json", action="store_true", help="print JSON")
+    rm = sub.add_parser("rm", help="delete a tag (:tag) or an image (@digest)")
+    rm.add_argument("reference", help="HOST[:PORT]/REPOSITORY:TAG or ...@DIGEST")
+    rm.add_argument("-y", "--yes", action="store_true", help="do not ask to confirm")
+    for each in (repos, tags, inspect, rm):
+        _common(each)
+    return parser

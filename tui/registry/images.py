@@ -1,0 +1,210 @@
+"""Resolving tags into images with sizes, dates and platforms.
+
+:class:`Inspector` sits on top of any :class:`~tui.registry.backend.Registry`.
+Manifests and configs fetched by digest are immutable, so it caches them per
+registry; tags are resolved once each, and each distinct digest is fetched once
+even when many tags share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from . import mediatypes as mt
+from .backend import Registry
+from .errors import NotFound, ProtocolError
+from .manifests import parse_config, verify_digest
+from .models import (
+    Descriptor,
+    Image,
+    ImageConfig,
+    ImageIndex,
+    ImageManifest,
+    Manifest,
+    Platform,
+    PlatformImage,
+    TaggedImage,
+)
+
+__all__ = ["Inspector", "Progress"]
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while many tags are being resolved."""
+
+_IMAGE_CONFIG_TYPES = frozenset({mt.OCI_CONFIG, mt.DOCKER_CONFIG})
+
+
+class Inspector:
+    """Turns tags and digests of one registry into :class:`Image` objects."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._manifests: dict[tuple[str, str], Manifest] = {}
+        self._configs: dict[tuple[str, str], ImageConfig] = {}
+        self._images: dict[tuple[str, str], Image] = {}
+
+    async def manifest(self, repository: str, reference: str) -> Manifest:
+        """A manifest by tag or digest; by-digest results are cached."""
+        key = (repository, reference)
+        if key in self._manifests:
+            return self._manifests[key]
+        manifest = await self.registry.manifest(repository, reference)
+        self._manifests[(repository, manifest.digest)] = manifest
+        return manifest
+
+    async def config(self, repository: str, descriptor: Descriptor) -> ImageConfig:
+        """The image config a manifest points at, verified and cached."""
+        key = (repository, descriptor.digest)
+        if key not in self._configs:
+            raw = await self.registry.blob(repository, descriptor.digest)
+            verify_digest(raw, descriptor.digest, "image config")
+            self._configs[key] = parse_config(raw)
+        return self._configs[key]
+
+    async def image(self, repository: str, reference: str) -> Image:
+        """Resolve a tag or digest into an :class:`Image`."""
+        manifest = await self.manifest(repository, reference)
+        key = (repository, manifest.digest)
+        if key not in self._images:
+            self._images[key] = await self._build_image(repository, manifest)
+        return self._images[key]
+
+    async def tagged_images(
+        self, repository: str, progress: Progress | None = None
+    ) -> list[TaggedImage]:
+        """Every tag of ``repository`` with its image, in tag order.
+
+        A tag that vanished or holds something unreadable gets an ``error``
+        instead of an image; failures that concern the whole registry
+        (authentication, connection) are raised.
+        """
+        tags = sorted(await self.registry.tags(repository))
+        return await self.resolve_tags(repository, tags, progress)
+
+    async def resolve_tags(
+        self, repository: str, tags: list[str], progress: Progress | None = None
+    ) -> list[TaggedImage]:
+        """Resolve the given tags of ``repository`` (see :meth:`tagged_images`)."""
+        done = 0
+        total = len(tags)
+
+        async def one(tag: str) -> TaggedImage:
+            nonlocal done
+            try:
+                digest = await self.registry.resolve(repository, tag)
+                return TaggedImage(tag, await self.image(repository, digest))
+            except (NotFound, ProtocolError) as error:
+                return TaggedImage(tag, None, str(error))
+            finally:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+
+        return list(await asyncio.gather(*(one(tag) for tag in tags)))
+
+    async def digests_by_tag(self, repository: str) -> dict[str, str]:
+        """Every tag of ``repository`` with the digest it points at."""
+        tags = await self.registry.tags(repository)
+        digests = await asyncio.gather(
+            *(self.registry.resolve(repository, tag) for tag in tags),
+            return_exceptions=True,
+        )
+        result: dict[str, str] = {}
+        for tag, digest in zip(tags, digests, strict=True):
+            if isinstance(digest, NotFound):
+                continue
+            if isinstance(digest, BaseException):
+                raise digest
+            result[tag] = digest
+        return result
+
+    async def tags_sharing(self, repository: str, digest: str) -> list[str]:
+        """The tags of ``repository`` that currently point at ``digest``."""
+        by_tag = await self.digests_by_tag(repository)
+        return sorted(tag for tag, value in by_tag.items() if value == digest)
+
+    async def _build_image(self, repository: str, manifest: Manifest) -> Image:
+        if isinstance(manifest, ImageManifest):
+            platform = await self._platform_image(repository, manifest, None)
+            return Image(
+                digest=manifest.digest,
+                media_type=manifest.media_type,
+                size=manifest.size,
+                created=platform.created,
+                platforms=(platform,) if platform.platform else (),
+                manifest=manifest,
+            )
+        return await self._build_index(repository, manifest)
+
+    async def _build_index(self, repository: str, index: ImageIndex) -> Image:
+        children = await asyncio.gather(
+            *(self._child(repository, entry) for entry in index.manifests)
+        )
+        runnable = {entry.digest for entry in index.platform_entries}
+        platforms = []
+        blobs: dict[str, int] = {}
+        for entry, child in zip(index.manifests, children, strict=True):
+            if isinstance(child, ImageManifest):
+                for blob in child.blobs():
+                    blobs.setdefault(blob.digest, blob.size)
+                if entry.digest in runnable:
+                    platforms.append(
+                        await self._platform_image(repository, child, entry.platform)
+                    )
+            elif isinstance(child, ImageIndex):
+                nested = await self.image(repository, child.digest)
+                platforms.extend(nested.platforms)
+                blobs.setdefault(child.digest, nested.size)
+        return Image(
+            digest=index.digest,
+            media_type=index.media_type,
+            size=sum(blobs.values()),
+            created=_newest(p.created for p in platforms),
+            platforms=tuple(platforms),
+            manifest=index,
+            attestations=index.attestation_entries,
+        )
+
+    async def _child(self, repository: str, entry: Descriptor) -> Manifest:
+        try:
+            return await self.manifest(repository, entry.digest)
+        except NotFound as error:
+            raise ProtocolError(
+                f"index entry {entry.digest} is missing from {repository}",
+                hint="The index references a manifest the registry no longer has",
+            ) from error
+
+    async def _platform_image(
+        self,
+        repository: str,
+        manifest: ImageManifest,
+        declared: Platform | None,
+    ) -> PlatformImage:
+        config = None
+        if manifest.config.media_type in _IMAGE_CONFIG_TYPES:
+            try:
+                config = await self.config(repository, manifest.config)
+            except (NotFound, ProtocolError):
+                # An image whose config is gone or unreadable still lists; it
+                # only lacks a creation date and platform details.
+                config = None
+        platform = declared
+        if platform is None and config is not None and config.os:
+            platform = Platform(
+                config.os, config.architecture or "unknown", config.variant
+            )
+        return PlatformImage(
+            platform=platform,
+            digest=manifest.digest,
+            size=manifest.size,
+            created=config.created if config else None,
+            manifest=manifest,
+            config=config,
+        )
+
+
+def _newest(values: Iterable[datetime | None]) -> datetime | None:
+    real = [value for value in values if value is not None]
+    return max(real) if real else None
