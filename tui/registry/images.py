@@ -14,7 +14,7 @@ from datetime import datetime
 
 from . import mediatypes as mt
 from .backend import Registry
-from .errors import NotFound, ProtocolError
+from .errors import NotFound, ProtocolError, RepositoryUnknown
 from .manifests import parse_config, verify_digest
 from .models import (
     Descriptor,
@@ -72,15 +72,26 @@ class Inspector:
         return self._images[key]
 
     async def tagged_images(
-        self, repository: str, progress: Progress | None = None
+        self,
+        repository: str,
+        progress: Progress | None = None,
+        *,
+        catalogued: bool = False,
     ) -> list[TaggedImage]:
         """Every tag of ``repository`` with its image, in tag order.
 
         A tag that vanished or holds something unreadable gets an ``error``
         instead of an image; failures that concern the whole registry
-        (authentication, connection) are raised.
+        (authentication, connection) are raised. With ``catalogued``, the name
+        came from the registry's own catalog, so NAME_UNKNOWN means a
+        repository whose tags were all deleted: it has no tags.
         """
-        tags = sorted(await self.registry.tags(repository))
+        try:
+            tags = sorted(await self.registry.tags(repository))
+        except RepositoryUnknown:
+            if not catalogued:
+                raise
+            tags = []
         return await self.resolve_tags(repository, tags, progress)
 
     async def resolve_tags(
