@@ -10,6 +10,9 @@ checked, and a mistake names the key::
     insecure = false                     # true: plain HTTP
     ca_bundle = "/etc/ssl/private-ca.pem"
 
+A top-level ``read_only = true`` makes every session read-only, as the
+``--read-only`` option does.
+
 A file that holds a password but can be read by other users is refused, as ssh
 refuses such keys.
 """
@@ -32,7 +35,7 @@ from .registry.reference import normalize_host
 __all__ = ["Config", "ConfigError", "RegistrySettings", "config_path", "load_config"]
 
 _REGISTRY_KEYS = {"username", "password", "password_env", "insecure", "ca_bundle"}
-_TOP_KEYS = {"registries"}
+_TOP_KEYS = {"registries", "read_only"}
 
 
 class ConfigError(RegistryError):
@@ -60,6 +63,7 @@ class Config:
 
     path: Path
     registries: dict[str, RegistrySettings] = field(default_factory=dict)
+    read_only: bool = False
 
     def settings_for(self, host: str) -> RegistrySettings | None:
         """The settings for ``host`` (already normalised), if the file has any."""
@@ -96,7 +100,10 @@ def load_config(path: Path | None = None) -> Config:
     for host, table in tables.items():
         settings = _registry(path, str(host), table)
         registries[settings.host] = settings
-    return Config(path, registries)
+    read_only = document.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise ConfigError(f"{path}: read_only must be true or false")
+    return Config(path, registries, read_only)
 
 
 def _registry(path: Path, host: str, table: Any) -> RegistrySettings:

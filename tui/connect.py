@@ -17,6 +17,7 @@ from .registry.backend import Registry
 from .registry.client import RegistryClient
 from .registry.credentials import lookup_docker_credentials
 from .registry.ocilayout import LayoutRegistry
+from .registry.readonly import ReadOnlyRegistry
 from .registry.reference import (
     ImageRef,
     normalize_host,
@@ -61,11 +62,18 @@ def open_registry(
     config: Config,
     *,
     insecure: bool = False,
+    read_only: bool = False,
     warn: list[str] | None = None,
 ) -> Registry:
-    """Open the registry a :class:`Target` names, with its configured settings."""
+    """Open the registry a :class:`Target` names, with its configured settings.
+
+    With ``read_only`` (or ``read_only = true`` in the config) the registry
+    refuses every write, and its HTTP client cannot send one.
+    """
+    read_only = read_only or config.read_only
     if target.layout is not None:
-        return LayoutRegistry(target.layout)
+        layout = LayoutRegistry(target.layout)
+        return ReadOnlyRegistry(layout) if read_only else layout
     settings = config.settings_for(target.registry)
     credentials = settings.credentials if settings else None
     if credentials is None:
@@ -75,12 +83,14 @@ def open_registry(
             log.warning("%s", lookup.warning)
             if warn is not None:
                 warn.append(lookup.warning)
-    return RegistryClient(
+    client = RegistryClient(
         target.registry,
         credentials=credentials,
         insecure=insecure or bool(settings and settings.insecure),
         verify=settings.verify if settings else True,
+        read_only=read_only,
     )
+    return ReadOnlyRegistry(client) if read_only else client
 
 
 def _layout_target(path_text: str) -> Target:

@@ -16,9 +16,13 @@ from typing import Any, TextIO
 
 from ..config import Config
 from ..connect import Target, open_registry, parse_target
-from ..registry.errors import InvalidReference
+from ..registry.deletes import Deleter, plan_delete
+from ..registry.errors import InvalidReference, UnsafeDelete
 from ..registry.images import Inspector
-from ..registry.models import TaggedImage
+from ..registry.journal import Journal
+from ..registry.models import DeleteOutcome, TaggedImage
+from ..registry.readonly import ReadOnlyError
+from ..registry.undo import undo_entry
 from .output import (
     format_created,
     format_size,
@@ -28,7 +32,7 @@ from .output import (
     tag_json,
 )
 
-__all__ = ["inspect_image", "list_repositories", "list_tags", "remove"]
+__all__ = ["inspect_image", "list_repositories", "list_tags", "remove", "undo"]
 
 Confirm = Callable[[str], bool]
 
@@ -97,11 +101,19 @@ async def remove(
     config: Config,
     *,
     assume_yes: bool,
+    force: bool,
+    with_referrers: bool,
     insecure: bool,
+    read_only: bool,
     out: TextIO,
     confirm: Confirm,
 ) -> int:
     """Delete one tag (``:tag``) or one image with all its tags (``@digest``)."""
+    if read_only or config.read_only:
+        raise ReadOnlyError(
+            "tagyard runs read-only: rm is refused",
+            hint="Drop --read-only (or read_only = true in the config) to delete",
+        )
     target = _repository_target(text)
     if target.tag and target.digest:
         raise InvalidReference(
@@ -113,43 +125,94 @@ async def remove(
             f"{text} names no tag or digest",
             hint="Add :tag to remove one tag, or @digest to remove an image",
         )
+    assert target.repository is not None
+    repository = target.repository
     registry = open_registry(target, config, insecure=insecure)
     try:
-        assert target.repository is not None
-        repository = target.repository
         inspector = Inspector(registry)
-        digest = await registry.resolve(repository, target.reference)
-        sharing = await inspector.tags_sharing(repository, digest)
-        if target.tag:
-            others = [tag for tag in sharing if tag != target.tag]
-            plan = f"Remove the tag {repository}:{target.tag} ({short_digest(digest)})."
-            if others:
-                plan += f"\nThese tags on the same image stay: {', '.join(others)}."
-        else:
-            plan = f"Remove the image {repository}@{digest}."
-            plan += (
-                f"\nIt takes these tags with it: {', '.join(sharing)}."
-                if sharing
-                else "\nNo tag points at it."
-            )
-        out.write(plan + "\n")
+        plan = await plan_delete(
+            inspector, repository, tag=target.tag, digest=target.digest
+        )
+        plans = [plan]
+        if with_referrers:
+            for referrer in plan.referrers:
+                plans.insert(
+                    0, await plan_delete(inspector, repository, digest=referrer.digest)
+                )
+        for each in plans:
+            out.write("\n".join(each.describe()) + "\n")
+        if plan.referrers and not with_referrers:
+            out.write("Pass --with-referrers to delete them together with the image.\n")
+        if plan.blocked and not force:
+            raise UnsafeDelete(plan.blocked, hint="Pass --force to delete anyway")
         if not assume_yes and not confirm("Delete? [y/N] "):
             out.write("Nothing deleted.\n")
             return 1
-        if target.tag:
-            outcome = await registry.delete_tag(repository, target.tag)
-        else:
-            outcome = await registry.delete_manifest(repository, digest)
+        deleter = Deleter(inspector, Journal())
+        for each in plans:
+            outcome = await deleter.run(each, force=force)
+            _report(outcome, out)
+        hint = getattr(registry, "garbage_collection_hint", None)
+        frees_space = any(p.action == "image" or not p.surviving_tags for p in plans)
+        if hint and frees_space:
+            out.write(f"{hint}.\n")
     finally:
         await registry.aclose()
-    removed = outcome.removed_tags or tuple(sharing if not target.tag else ())
+    return 0
+
+
+async def undo(
+    key: str | None,
+    config: Config,
+    *,
+    list_entries: bool,
+    insecure: bool,
+    read_only: bool,
+    out: TextIO,
+) -> int:
+    """Undo a journaled delete (the last one by default), or list the journal."""
+    journal = Journal()
+    if list_entries:
+        rows = [
+            [
+                entry.id,
+                entry.time[:19].replace("T", " "),
+                f"{entry.registry}/{entry.repository}",
+                entry.action,
+                ", ".join(entry.tags) or "-",
+                short_digest(entry.digest),
+                entry.state,
+            ]
+            for entry in journal.entries()
+        ]
+        headers = ["ID", "TIME", "REPOSITORY", "ACTION", "TAGS", "DIGEST", "STATE"]
+        out.write(table(headers, rows) + "\n")
+        return 0
+    if read_only or config.read_only:
+        raise ReadOnlyError("tagyard runs read-only: undo is refused")
+    entry = journal.find(key)
+    target = parse_target(entry.registry, registry_only=True)
+    registry = open_registry(target, config, insecure=insecure)
+    try:
+        result = await undo_entry(registry, journal, entry)
+    finally:
+        await registry.aclose()
+    tags = ", ".join(result.tags) if result.tags else "no tag (by digest)"
     out.write(
-        f"Deleted ({outcome.path.value})"
+        f"Restored {entry.repository}@{result.digest} under {tags} "
+        f"(journal entry {entry.id}).\n"
+    )
+    return 0
+
+
+def _report(outcome: DeleteOutcome, out: TextIO) -> None:
+    removed = outcome.removed_tags
+    out.write(
+        f"Deleted {short_digest(outcome.digest)} ({outcome.path.value})"
         + (f": tags {', '.join(removed)}" if removed else "")
         + (f"; {outcome.note}" if outcome.note else "")
         + ".\n"
     )
-    return 0
 
 
 def _repository_target(text: str) -> Target:

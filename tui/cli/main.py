@@ -20,7 +20,7 @@ from . import commands
 
 __all__ = ["main"]
 
-_COMMANDS = ("repos", "tags", "inspect", "rm")
+_COMMANDS = ("repos", "tags", "inspect", "rm", "undo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,11 +76,23 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
         return await commands.inspect_image(
             options.reference, config, **_flags(options), out=out
         )
+    if options.command == "undo":
+        return await commands.undo(
+            None if options.last else options.entry,
+            config,
+            list_entries=options.list,
+            insecure=options.insecure,
+            read_only=options.read_only,
+            out=out,
+        )
     return await commands.remove(
         options.reference,
         config,
         assume_yes=options.yes,
+        force=options.force,
+        with_referrers=options.with_referrers,
         insecure=options.insecure,
+        read_only=options.read_only,
         out=out,
         confirm=commands.ask,
     )
@@ -98,6 +110,7 @@ def _run_ui(options: argparse.Namespace, config: Config) -> int:
         target=options.target,
         demo=options.demo,
         insecure=options.insecure,
+        read_only=options.read_only,
         config=config,
     )
 
@@ -108,6 +121,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--insecure",
         action="store_true",
         help="use plain HTTP for this registry (loopback hosts always do)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse every change: no PUT, POST, PATCH or DELETE is sent",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request")
 
@@ -157,6 +175,22 @@ def _command_parser() -> argparse.ArgumentParser:
     rm = sub.add_parser("rm", help="delete a tag (:tag) or an image (@digest)")
     rm.add_argument("reference", help="HOST[:PORT]/REPOSITORY:TAG or ...@DIGEST")
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask to confirm")
-    for each in (repos, tags, inspect, rm):
+    rm.add_argument(
+        "--force",
+        action="store_true",
+        help="delete even a manifest that a tagged index still references",
+    )
+    rm.add_argument(
+        "--with-referrers",
+        action="store_true",
+        help="also delete the image's signatures, attestations and SBOMs",
+    )
+    undo = sub.add_parser(
+        "undo", help="restore a deleted image or tag from the journal"
+    )
+    undo.add_argument("entry", nargs="?", help="journal entry id (or a unique prefix)")
+    undo.add_argument("--last", action="store_true", help="the most recent delete")
+    undo.add_argument("--list", action="store_true", help="list the journal")
+    for each in (repos, tags, inspect, rm, undo):
         _common(each)
     return parser

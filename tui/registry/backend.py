@@ -57,6 +57,14 @@ class Registry(Protocol):
         """A blob's bytes (used for small blobs such as image configs)."""
         ...
 
+    async def has_blob(self, repository: str, digest: str) -> bool:
+        """Whether the repository still holds the blob ``digest``."""
+        ...
+
+    async def has_manifest(self, repository: str, digest: str) -> bool:
+        """Whether the repository still holds the manifest ``digest``."""
+        ...
+
     async def put_manifest(
         self, repository: str, reference: str, media_type: str, raw: bytes
     ) -> str:

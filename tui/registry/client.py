@@ -31,7 +31,7 @@ from .errors import (
     RegistryError,
 )
 from .manifests import compute_digest, parse_manifest, verify_digest
-from .models import DeleteOutcome, DeletePath, Manifest
+from .models import DeleteOutcome, DeletePath, Descriptor, ImageIndex, Manifest
 from .pagination import next_link
 from .reference import DOCKER_HUB, DOCKER_HUB_API, is_loopback, parse_digest
 from .transport import Transport, error_for, public_url
@@ -43,6 +43,16 @@ _MAX_PAGES = 100_000
 _MANIFEST_HEADERS = {"Accept": mt.ACCEPT_MANIFESTS, "Accept-Encoding": "identity"}
 _EMPTY_JSON = b"{}"
 _OK = (200, 201, 202, 204)
+_HOSTED_SUFFIXES = (
+    "docker.io",
+    "ghcr.io",
+    "quay.io",
+    "gcr.io",
+    "pkg.dev",
+    "amazonaws.com",
+    "azurecr.io",
+    "gitlab.com",
+)
 
 
 class RegistryClient:
@@ -60,6 +70,7 @@ class RegistryClient:
         concurrency: int = 8,
         retry_delay: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
+        read_only: bool = False,
     ) -> None:
         self.host = host
         api_host = DOCKER_HUB_API if host == DOCKER_HUB else host
@@ -74,10 +85,10 @@ class RegistryClient:
             concurrency=concurrency,
             retry_delay=retry_delay,
             transport=transport,
+            read_only=read_only,
         )
         self._base = base
         self._fetched: dict[tuple[str, str], Manifest] = {}
-        self.api_version: str | None = None
 
     @property
     def name(self) -> str:
@@ -95,6 +106,23 @@ class RegistryClient:
             return repository.removeprefix("library/")
         return f"{self.host}/{repository}"
 
+    @property
+    def garbage_collection_hint(self) -> str | None:
+        """What to run to get disk space back, on a self-hosted CNCF Distribution.
+
+        Distribution (and registries built on it) answer with the
+        ``Docker-Distribution-Api-Version`` header; hosted services that send it
+        too reclaim space on their own, so they get no hint.
+        """
+        if self._http.api_version != "registry/2.0" or _hosted(self.host):
+            return None
+        return (
+            "Disk space comes back only after the registry's garbage collection: "
+            "on the registry host run 'docker-registry garbage-collect "
+            "/etc/docker/registry/config.yml' ('registry garbage-collect ...' in "
+            "the upstream image; add --delete-untagged to drop untagged manifests)"
+        )
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
@@ -103,7 +131,6 @@ class RegistryClient:
         """``GET /v2/``: the registry answers, speaks the API, accepts us."""
         url = self._http.url("/v2/")
         response = await self._http.send("GET", url)
-        self.api_version = response.headers.get("docker-distribution-api-version")
         if response.status_code != 200:
             raise error_for(response, f"{self.host} did not accept the API check")
 
@@ -180,6 +207,40 @@ class RegistryClient:
         if response.status_code != 200:
             raise error_for(response, f"blob {digest} of {repository}")
         return response.content
+
+    async def has_blob(self, repository: str, digest: str) -> bool:
+        """HEAD a blob: True when the registry still has it."""
+        return await self._exists(f"/v2/{repository}/blobs/{digest}", {})
+
+    async def has_manifest(self, repository: str, digest: str) -> bool:
+        """HEAD a manifest by digest: True when the registry still has it."""
+        url = f"/v2/{repository}/manifests/{digest}"
+        return await self._exists(url, _MANIFEST_HEADERS)
+
+    async def referrers(self, repository: str, digest: str) -> list[Descriptor] | None:
+        """The OCI 1.1 referrers of ``digest``; None where the API is missing.
+
+        Registries without the API may keep referrers under the fallback tag
+        ``sha256-<hex>``, which :mod:`tui.registry.deletes` reads as a tag.
+        """
+        url = self._http.url(f"/v2/{repository}/referrers/{digest}")
+        response = await self._http.send("GET", url, headers={"Accept": mt.OCI_INDEX})
+        if response.status_code in (404, 405):
+            return None
+        if response.status_code != 200:
+            raise error_for(response, f"the referrers of {digest}")
+        index = parse_manifest(response.content, "", mt.OCI_INDEX)
+        return list(index.manifests) if isinstance(index, ImageIndex) else None
+
+    async def _exists(self, path: str, headers: dict[str, str]) -> bool:
+        response = await self._http.send(
+            "HEAD", self._http.url(path), headers=headers, follow_redirects=True
+        )
+        if response.status_code == 200:
+            return True
+        if response.status_code == 404:
+            return False
+        raise error_for(response, f"checking {path}")
 
     async def put_manifest(
         self, repository: str, reference: str, media_type: str, raw: bytes
@@ -317,6 +378,11 @@ class RegistryClient:
                 raise error_for(response, f"listing {what}")
             yield _json_object(response, what)
             next_url = next_link(response, self._base)
+
+
+def _hosted(host: str) -> bool:
+    name = host.split(":")[0]
+    return name == DOCKER_HUB or name.endswith(_HOSTED_SUFFIXES)
 
 
 def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:

@@ -45,6 +45,12 @@ class Inspector:
         self._configs: dict[tuple[str, str], ImageConfig] = {}
         self._images: dict[tuple[str, str], Image] = {}
 
+    def forget(self, repository: str) -> None:
+        """Drop what is cached for ``repository``, after something changed it."""
+        for cache in (self._manifests, self._configs, self._images):
+            for key in [k for k in cache if k[0] == repository]:
+                del cache[key]
+
     async def manifest(self, repository: str, reference: str) -> Manifest:
         """A manifest by tag or digest; by-digest results are cached."""
         key = (repository, reference)

@@ -35,13 +35,13 @@ from .errors import (
     RepositoryUnknown,
     ServerError,
 )
+from .readonly import refuse_mutation
 
-__all__ = ["MUTATING_METHODS", "Transport", "error_for", "public_url"]
+__all__ = ["Transport", "error_for", "public_url"]
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"tagyard/{__version__}"
-MUTATING_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD"})
 _MAX_RETRY_AFTER = 10.0
@@ -62,8 +62,11 @@ class Transport:
         retries: int = 3,
         retry_delay: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
+        read_only: bool = False,
     ) -> None:
         self.base_url = base_url
+        self.read_only = read_only
+        self.api_version: str | None = None
         self.retries = retries
         self.retry_delay = retry_delay
         self._slots = asyncio.Semaphore(concurrency)
@@ -75,6 +78,7 @@ class Transport:
             limits=httpx.Limits(max_connections=concurrency * 2),
             transport=transport,
             trust_env=True,
+            event_hooks={"request": [refuse_mutation] if read_only else []},
         )
 
     async def aclose(self) -> None:
@@ -115,6 +119,9 @@ class Transport:
             except httpx.TransportError as error:
                 raise _unreachable(error, url, "could not be reached") from None
             log.debug("%s %s -> %s", method, public_url(url), response.status_code)
+            version = response.headers.get("docker-distribution-api-version")
+            if version and url.host == self.base_url.host:
+                self.api_version = version
             if response.status_code in _RETRY_STATUSES and attempt < attempts:
                 await asyncio.sleep(self._delay(response, attempt))
                 continue
