@@ -42,6 +42,7 @@ _PAGE_SIZE = 1000
 _MAX_PAGES = 100_000
 _MANIFEST_HEADERS = {"Accept": mt.ACCEPT_MANIFESTS, "Accept-Encoding": "identity"}
 _EMPTY_JSON = b"{}"
+_ABSENT_DIGEST = "sha256:" + "0" * 64
 _OK = (200, 201, 202, 204)
 _HOSTED_SUFFIXES = (
     "docker.io",
@@ -71,8 +72,10 @@ class RegistryClient:
         retry_delay: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
         read_only: bool = False,
+        page_size: int = _PAGE_SIZE,
     ) -> None:
         self.host = host
+        self.page_size = min(page_size, _PAGE_SIZE)
         api_host = DOCKER_HUB_API if host == DOCKER_HUB else host
         scheme = "http" if insecure or is_loopback(api_host) else "https"
         base = httpx.URL(f"{scheme}://{api_host}{base_path.rstrip('/')}")
@@ -321,7 +324,19 @@ class RegistryClient:
         )
         if not refused:
             raise error
+        await self._require_deletes(repository)
         return await self._delete_tag_by_placeholder(repository, tag, digest)
+
+    async def _require_deletes(self, repository: str) -> None:
+        # A refused tag delete may mean "no tag delete here" or "no deletes at
+        # all". Deleting a digest that cannot exist tells them apart without
+        # touching anything: 404 means deletes work, 405 means they are off.
+        # Moving the tag onto a placeholder that then cannot be deleted would
+        # leave the tag pointing at the wrong image.
+        url = self._http.url(f"/v2/{repository}/manifests/{_ABSENT_DIGEST}")
+        response = await self._http.send("DELETE", url)
+        if response.status_code == 405:
+            raise error_for(response, f"deleting a tag of {repository}")
 
     async def _delete_tag_by_placeholder(
         self, repository: str, tag: str, digest: str
@@ -364,7 +379,7 @@ class RegistryClient:
 
     async def _pages(self, url: httpx.URL, what: str) -> Any:
         seen: set[str] = set()
-        next_url: httpx.URL | None = url.copy_merge_params({"n": str(_PAGE_SIZE)})
+        next_url: httpx.URL | None = url.copy_merge_params({"n": str(self.page_size)})
         while next_url is not None and len(seen) < _MAX_PAGES:
             if str(next_url) in seen:
                 raise ProtocolError(
