@@ -7,9 +7,12 @@ answering with an HTML error page, a registry that demands a login.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
 
 
 @contextmanager
@@ -39,3 +42,53 @@ def serve(status: int, headers: dict[str, str], body: bytes) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def delaying_proxy(
+    upstream: str, delay: float, method: str = "DELETE"
+) -> Iterator[str]:
+    """Forward every request to ``upstream``, holding ``method`` requests back.
+
+    A slow registry in front of the real one, so that a test can stop a client
+    part-way through a run of requests.
+    """
+    client = httpx.Client(base_url=upstream, timeout=30.0)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.command == method:
+                time.sleep(delay)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            answer = client.request(
+                self.command, self.path, headers=headers, content=body
+            )
+            self.send_response(answer.status_code)
+            for name, value in answer.headers.items():
+                if name.lower() not in (
+                    "content-length",
+                    "transfer-encoding",
+                    "connection",
+                ):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer.content)
+
+        do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _forward
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # keep test output clean
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        client.close()

@@ -16,13 +16,9 @@ from typing import Any, TextIO
 
 from ..config import Config
 from ..connect import Target, open_registry, parse_target
-from ..registry.deletes import Deleter, plan_delete
-from ..registry.errors import InvalidReference, UnsafeDelete
+from ..registry.errors import InvalidReference
 from ..registry.images import Inspector
-from ..registry.journal import Journal
-from ..registry.models import DeleteOutcome, TaggedImage
-from ..registry.readonly import ReadOnlyError
-from ..registry.undo import undo_entry
+from ..registry.models import TaggedImage
 from .output import (
     format_created,
     format_size,
@@ -32,7 +28,13 @@ from .output import (
     tag_json,
 )
 
-__all__ = ["inspect_image", "list_repositories", "list_tags", "remove", "undo"]
+__all__ = [
+    "ask",
+    "inspect_image",
+    "list_repositories",
+    "list_tags",
+    "repository_target",
+]
 
 Confirm = Callable[[str], bool]
 
@@ -59,7 +61,7 @@ async def list_tags(
     text: str, config: Config, *, as_json: bool, insecure: bool, out: TextIO
 ) -> int:
     """Print every tag of a repository with digest, size, date and platforms."""
-    target = _repository_target(text)
+    target = repository_target(text)
     registry = open_registry(target, config, insecure=insecure)
     try:
         assert target.repository is not None
@@ -78,7 +80,7 @@ async def inspect_image(
     text: str, config: Config, *, as_json: bool, insecure: bool, out: TextIO
 ) -> int:
     """Print one image: digest, size, platforms, layers and config."""
-    target = _repository_target(text)
+    target = repository_target(text)
     reference = target.reference or "latest"
     registry = open_registry(target, config, insecure=insecure)
     try:
@@ -96,126 +98,7 @@ async def inspect_image(
     return 0
 
 
-async def remove(
-    text: str,
-    config: Config,
-    *,
-    assume_yes: bool,
-    force: bool,
-    with_referrers: bool,
-    insecure: bool,
-    read_only: bool,
-    out: TextIO,
-    confirm: Confirm,
-) -> int:
-    """Delete one tag (``:tag``) or one image with all its tags (``@digest``)."""
-    if read_only or config.read_only:
-        raise ReadOnlyError(
-            "tagyard runs read-only: rm is refused",
-            hint="Drop --read-only (or read_only = true in the config) to delete",
-        )
-    target = _repository_target(text)
-    if target.tag and target.digest:
-        raise InvalidReference(
-            "give either :tag (removes that tag) or @digest (removes the image), "
-            "not both"
-        )
-    if not target.reference:
-        raise InvalidReference(
-            f"{text} names no tag or digest",
-            hint="Add :tag to remove one tag, or @digest to remove an image",
-        )
-    assert target.repository is not None
-    repository = target.repository
-    registry = open_registry(target, config, insecure=insecure)
-    try:
-        inspector = Inspector(registry)
-        plan = await plan_delete(
-            inspector, repository, tag=target.tag, digest=target.digest
-        )
-        plans = [plan]
-        if with_referrers:
-            for referrer in plan.referrers:
-                plans.insert(
-                    0, await plan_delete(inspector, repository, digest=referrer.digest)
-                )
-        for each in plans:
-            out.write("\n".join(each.describe()) + "\n")
-        if plan.referrers and not with_referrers:
-            out.write("Pass --with-referrers to delete them together with the image.\n")
-        if plan.blocked and not force:
-            raise UnsafeDelete(plan.blocked, hint="Pass --force to delete anyway")
-        if not assume_yes and not confirm("Delete? [y/N] "):
-            out.write("Nothing deleted.\n")
-            return 1
-        deleter = Deleter(inspector, Journal())
-        for each in plans:
-            outcome = await deleter.run(each, force=force)
-            _report(outcome, out)
-        hint = getattr(registry, "garbage_collection_hint", None)
-        frees_space = any(p.action == "image" or not p.surviving_tags for p in plans)
-        if hint and frees_space:
-            out.write(f"{hint}.\n")
-    finally:
-        await registry.aclose()
-    return 0
-
-
-async def undo(
-    key: str | None,
-    config: Config,
-    *,
-    list_entries: bool,
-    insecure: bool,
-    read_only: bool,
-    out: TextIO,
-) -> int:
-    """Undo a journaled delete (the last one by default), or list the journal."""
-    journal = Journal()
-    if list_entries:
-        rows = [
-            [
-                entry.id,
-                entry.time[:19].replace("T", " "),
-                f"{entry.registry}/{entry.repository}",
-                entry.action,
-                ", ".join(entry.tags) or "-",
-                short_digest(entry.digest),
-                entry.state,
-            ]
-            for entry in journal.entries()
-        ]
-        headers = ["ID", "TIME", "REPOSITORY", "ACTION", "TAGS", "DIGEST", "STATE"]
-        out.write(table(headers, rows) + "\n")
-        return 0
-    if read_only or config.read_only:
-        raise ReadOnlyError("tagyard runs read-only: undo is refused")
-    entry = journal.find(key)
-    target = parse_target(entry.registry, registry_only=True)
-    registry = open_registry(target, config, insecure=insecure)
-    try:
-        result = await undo_entry(registry, journal, entry)
-    finally:
-        await registry.aclose()
-    tags = ", ".join(result.tags) if result.tags else "no tag (by digest)"
-    out.write(
-        f"Restored {entry.repository}@{result.digest} under {tags} "
-        f"(journal entry {entry.id}).\n"
-    )
-    return 0
-
-
-def _report(outcome: DeleteOutcome, out: TextIO) -> None:
-    removed = outcome.removed_tags
-    out.write(
-        f"Deleted {short_digest(outcome.digest)} ({outcome.path.value})"
-        + (f": tags {', '.join(removed)}" if removed else "")
-        + (f"; {outcome.note}" if outcome.note else "")
-        + ".\n"
-    )
-
-
-def _repository_target(text: str) -> Target:
+def repository_target(text: str) -> Target:
     target = parse_target(text)
     if target.repository is None:
         raise InvalidReference(

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import Config, config_path, load_config
 from ..registry.errors import InvalidReference, RegistryError
-from . import commands
+from . import commands, deleting
 
 __all__ = ["main"]
 
@@ -77,7 +77,7 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
             options.reference, config, **_flags(options), out=out
         )
     if options.command == "undo":
-        return await commands.undo(
+        return await deleting.undo(
             None if options.last else options.entry,
             config,
             list_entries=options.list,
@@ -85,8 +85,8 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
             read_only=options.read_only,
             out=out,
         )
-    return await commands.remove(
-        options.reference,
+    return await deleting.remove(
+        options.references,
         config,
         assume_yes=options.yes,
         force=options.force,
@@ -94,6 +94,7 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
         insecure=options.insecure,
         read_only=options.read_only,
         out=out,
+        err=sys.stderr,
         confirm=commands.ask,
     )
 
@@ -172,8 +173,13 @@ def _command_parser() -> argparse.ArgumentParser:
     inspect.add_argument("reference", help="HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]")
     for each in (repos, tags, inspect):
         each.add_argument("--json", action="store_true", help="print JSON")
-    rm = sub.add_parser("rm", help="delete a tag (:tag) or an image (@digest)")
-    rm.add_argument("reference", help="HOST[:PORT]/REPOSITORY:TAG or ...@DIGEST")
+    rm = sub.add_parser("rm", help="delete tags (:tag) or images (@digest)")
+    rm.add_argument(
+        "references",
+        nargs="+",
+        metavar="REFERENCE",
+        help="HOST[:PORT]/REPOSITORY:TAG (only that tag) or ...@DIGEST (the image)",
+    )
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask to confirm")
     rm.add_argument(
         "--force",

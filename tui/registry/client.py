@@ -123,7 +123,8 @@ class RegistryClient:
             "Disk space comes back only after the registry's garbage collection: "
             "on the registry host run 'docker-registry garbage-collect "
             "/etc/docker/registry/config.yml' ('registry garbage-collect ...' in "
-            "the upstream image; add --delete-untagged to drop untagged manifests)"
+            "the upstream image). Avoid --delete-untagged on versions before 3.0: "
+            "it also removes the platform images of multi-platform indexes"
         )
 
     async def aclose(self) -> None:

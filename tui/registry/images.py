@@ -44,10 +44,12 @@ class Inspector:
         self._manifests: dict[tuple[str, str], Manifest] = {}
         self._configs: dict[tuple[str, str], ImageConfig] = {}
         self._images: dict[tuple[str, str], Image] = {}
+        self._by_tag: dict[str, dict[str, str]] = {}
 
     def forget(self, repository: str) -> None:
         """Drop what is cached for ``repository``, after something changed it."""
-        for cache in (self._manifests, self._configs, self._images):
+        self._by_tag.pop(repository, None)
+        for cache in (self._manifests, self._images):
             for key in [k for k in cache if k[0] == repository]:
                 del cache[key]
 
@@ -92,13 +94,16 @@ class Inspector:
         came from the registry's own catalog, so NAME_UNKNOWN means a
         repository whose tags were all deleted: it has no tags.
         """
+        self._by_tag.pop(repository, None)
         try:
             tags = sorted(await self.registry.tags(repository))
         except RepositoryUnknown:
             if not catalogued:
                 raise
             tags = []
-        return await self.resolve_tags(repository, tags, progress)
+        entries = await self.resolve_tags(repository, tags, progress)
+        self._by_tag[repository] = {e.tag: e.image.digest for e in entries if e.image}
+        return entries
 
     async def resolve_tags(
         self, repository: str, tags: list[str], progress: Progress | None = None
@@ -122,7 +127,13 @@ class Inspector:
         return list(await asyncio.gather(*(one(tag) for tag in tags)))
 
     async def digests_by_tag(self, repository: str) -> dict[str, str]:
-        """Every tag of ``repository`` with the digest it points at."""
+        """Every tag of ``repository`` with the digest it points at.
+
+        The answer is kept until :meth:`forget` is called for the repository,
+        so that planning many deletes in one repository reads its tags once.
+        """
+        if repository in self._by_tag:
+            return dict(self._by_tag[repository])
         tags = await self.registry.tags(repository)
         digests = await asyncio.gather(
             *(self.registry.resolve(repository, tag) for tag in tags),
@@ -135,7 +146,8 @@ class Inspector:
             if isinstance(digest, BaseException):
                 raise digest
             result[tag] = digest
-        return result
+        self._by_tag[repository] = result
+        return dict(result)
 
     async def tags_sharing(self, repository: str, digest: str) -> list[str]:
         """The tags of ``repository`` that currently point at ``digest``."""
