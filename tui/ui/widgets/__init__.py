@@ -1,0 +1,1 @@
+"""The panes the browser screen is made of."""
