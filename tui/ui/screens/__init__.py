@@ -1,0 +1,1 @@
+"""Screens of the UI (the browser, modals) and the plumbing they share."""

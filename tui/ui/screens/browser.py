@@ -1,0 +1,371 @@
+"""The main screen: registries, repositories, tags and details side by side.
+
+Data flows one way. Moving the highlight starts a worker; the worker talks to
+the registry and posts a message (:mod:`.messages`); the handler fills a pane,
+unless the message is for a registry or repository the user has left.
+Workers of one kind are exclusive, so a newer request also cancels the older
+one instead of racing it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, OptionList
+from textual.worker import Worker, WorkerState
+
+from ...connect import Target
+from ...registry.errors import RegistryError
+from ...registry.models import TaggedImage
+from ..widgets.details import ImageDetails
+from ..widgets.lists import NameList
+from ..widgets.pane import Pane
+from ..widgets.tags import TagTable
+from . import deleting, loading
+from .clipboard import copy_text, pull_command
+from .loading import LoadFailed, RepositoriesLoaded, TagsLoaded, TagsProgressed
+from .sources import Source, Sources
+
+__all__ = ["BrowserScreen"]
+
+_PANES = ("registries", "repositories", "tags", "details")
+# Scrolling through repositories starts a tag listing per highlight; waiting
+# this long first lets a quick run of key presses cost one listing, not ten.
+_SETTLE_SECONDS = 0.15
+_NOTHING_CONFIGURED = (
+    "No registries to show. Start with tagyard HOST[:PORT], tagyard oci:PATH "
+    'or tagyard --demo, or add [registries."HOST"] tables to {path}.'
+)
+
+
+class BrowserScreen(Screen[None]):
+    """Four panes, from registry down to one image, driven by the keyboard."""
+
+    # The pane to start in depends on the command line; on_mount picks it.
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "descend", "Open", id="browse.open"),
+        Binding("escape", "back", "Back", id="browse.back"),
+        Binding("tab", "cycle(1)", "Next pane", id="browse.next_pane"),
+        Binding(
+            "shift+tab", "cycle(-1)", "Previous pane", show=False, id="browse.prev"
+        ),
+        Binding("r", "refresh", "Refresh", id="browse.refresh"),
+        Binding("c", "copy(False)", "Copy pull", id="tag.copy"),
+        Binding("C", "copy(True)", "Copy @digest", id="tag.copy_digest"),
+        Binding("d", "delete(False)", "Delete tag", id="tag.delete"),
+        Binding("D", "delete(True)", "Delete image", id="tag.delete_image"),
+    ]
+
+    def __init__(self, sources: Sources, start: Target | None = None) -> None:
+        super().__init__()
+        self.sources = sources
+        self.start = start
+        self.source: Source | None = None
+        self.repository: str | None = None
+        self._want_repository = start.repository if start else None
+        self._want_tag = start.tag if start else None
+        self._want_row = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser"):
+            with Vertical(id="left"):
+                yield Pane(
+                    "registries",
+                    NameList(id="registries", markup=False),
+                    id="registries-pane",
+                )
+                yield Pane(
+                    "repositories",
+                    NameList(id="repositories", markup=False),
+                    id="repositories-pane",
+                )
+            with Vertical(id="right"):
+                yield Pane("tags", TagTable(id="tags"), id="tags-pane")
+                yield Pane("details", ImageDetails(id="details"), id="details-pane")
+        yield Footer()
+
+    def pane(self, name: str) -> Pane:
+        """The pane around the widget ``name`` (one of registries ... details)."""
+        return self.query_one(f"#{name}-pane", Pane)
+
+    @property
+    def tags(self) -> TagTable:
+        """The tags table."""
+        return self.query_one("#tags", TagTable)
+
+    def on_mount(self) -> None:
+        registries = self.query_one("#registries", NameList)
+        registries.show_names([source.label for source in self.sources.items])
+        if not self.sources.items:
+            path = self.sources.config.path
+            self.pane("registries").set_status(_NOTHING_CONFIGURED.format(path=path))
+        elif self.start is not None:
+            self.open_source(self.sources.items[0])
+        else:
+            self.pane("repositories").set_status("enter on a registry lists it")
+        focus = "tags" if self._want_repository else "repositories"
+        self.focus_pane(focus if self.start else "registries")
+
+    # Loading -----------------------------------------------------------------
+
+    def open_source(self, source: Source) -> None:
+        """Make ``source`` the current registry and list its repositories."""
+        self.source = source
+        self.repository = None
+        self.sub_title = source.label
+        self.query_one("#repositories", NameList).clear_options()
+        self._clear_tags("")
+        self.pane("repositories").start_loading(f"listing {source.label}…")
+        self.load_repositories(source)
+
+    def open_repository(self, name: str, *, settle: float = 0.0) -> None:
+        """Make ``name`` the current repository and list its tags.
+
+        Reopening the current repository keeps the cursor where it was (on the
+        same tag, or on the same row when that tag is gone).
+        """
+        if self.source is None:
+            return
+        if name == self.repository and self.tags.current is not None:
+            self._want_tag = self._want_tag or self.tags.current.tag
+            self._want_row = self.tags.cursor_row
+        self.repository = name
+        self._clear_tags(f"listing tags of {name}…")
+        self.pane("tags").border_title = f"tags of {name}"
+        self.load_tags(self.source, name, settle)
+
+    def _clear_tags(self, status: str) -> None:
+        self.tags.show_entries([])
+        self.pane("tags").border_subtitle = ""
+        self.query_one("#details", ImageDetails).show_text("")
+        if status:
+            self.pane("tags").start_loading(status)
+        else:
+            self.pane("tags").finish_loading()
+
+    @work(group="repositories", exclusive=True, exit_on_error=False)
+    async def load_repositories(self, source: Source) -> None:
+        """List the repositories of ``source`` (worker)."""
+        self.post_message(await loading.list_repositories(self.sources, source))
+
+    @work(group="tags", exclusive=True, exit_on_error=False)
+    async def load_tags(self, source: Source, repository: str, settle: float) -> None:
+        """Resolve every tag of ``repository``, reporting progress (worker)."""
+        self.post_message(
+            await loading.list_tags(
+                self.sources, source, repository, self.post_message, settle
+            )
+        )
+
+    def on_repositories_loaded(self, message: RepositoriesLoaded) -> None:
+        if message.source is not self.source:
+            return
+        for warning in message.source.warnings:
+            self.notify(warning, severity="warning", markup=False)
+        message.source.warnings.clear()
+
+        names = message.names
+        wanted = self._want_repository
+        self._want_repository = None
+        from_command_line = self.start is not None and wanted == self.start.repository
+        if wanted and wanted not in names and from_command_line:
+            names = [*names, wanted]
+        repositories = self.query_one("#repositories", NameList)
+        repositories.show_names(names)
+        pane = self.pane("repositories")
+        pane.border_subtitle = str(len(names))
+        pane.finish_loading(message.note or ("" if names else "no repositories"))
+        if wanted and repositories.highlight_name(wanted):
+            self.open_repository(wanted)
+
+    def on_tags_progressed(self, message: TagsProgressed) -> None:
+        if self._is_current(message.source, message.repository):
+            text = f"resolving {message.done} of {message.total} tags…"
+            self.pane("tags").set_status(text)
+
+    def on_tags_loaded(self, message: TagsLoaded) -> None:
+        if not self._is_current(message.source, message.repository):
+            return
+        self.tags.show_entries(message.entries)
+        if not (self._want_tag and self.tags.select_tag(self._want_tag)):
+            self.tags.move_cursor(row=self._want_row)
+        self._want_tag, self._want_row = None, 0
+        self.pane("tags").border_subtitle = self.tags.summary
+        self.pane("tags").finish_loading("" if message.entries else "no tags")
+        self.show_details()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        if message.repository is None and message.source is self.source:
+            pane = self.pane("repositories")
+        elif self._is_current(message.source, message.repository):
+            pane = self.pane("tags")
+        else:
+            return
+        pane.finish_loading(f"error: {message.error}", error=True)
+        self.notify(
+            message.error, title="Registry error", severity="error", markup=False
+        )
+
+    def _is_current(self, source: Source, repository: str | None) -> bool:
+        return source is self.source and repository == self.repository
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Registry errors are reported by the workers themselves; anything
+        # else is a bug, which is shown rather than allowed to end the app.
+        if event.state == WorkerState.ERROR:
+            for name in _PANES:
+                self.pane(name).finish_loading()
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Unexpected error",
+                severity="error",
+                markup=False,
+            )
+
+    # Moving between panes ----------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#repositories")
+    def repository_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        name = event.option.id
+        if name is not None and name != self.repository:
+            self.open_repository(name, settle=_SETTLE_SECONDS)
+
+    @on(OptionList.OptionSelected, "#registries")
+    def registry_selected(self, event: OptionList.OptionSelected) -> None:
+        source = self.sources.items[event.option_index]
+        if source is not self.source:
+            self.open_source(source)
+        self.focus_pane("repositories")
+
+    @on(OptionList.OptionSelected, "#repositories")
+    def repository_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None and event.option.id != self.repository:
+            self.open_repository(event.option.id)
+        self.focus_pane("tags")
+
+    @on(DataTable.RowHighlighted, "#tags")
+    def tag_highlighted(self) -> None:
+        self.show_details()
+
+    @on(DataTable.RowSelected, "#tags")
+    def tag_selected(self) -> None:
+        self.focus_pane("details")
+
+    def show_details(self) -> None:
+        """Show the image under the tags cursor in the details pane."""
+        entry = self.tags.current
+        details = self.query_one("#details", ImageDetails)
+        if entry is None or self.repository is None or self.source is None:
+            details.show_text("")
+            return
+        registry = self.source.registry
+        pull = (
+            pull_command(registry, self.repository, tag=entry.tag) if registry else ""
+        )
+        details.show_image(self.repository, entry, self.tags.sharing(entry), pull)
+
+    def focus_pane(self, name: str) -> None:
+        """Give the keyboard to one pane."""
+        self.query_one(f"#{name}", Widget).focus()
+
+    def _focused_index(self) -> int:
+        focused = self.focused
+        return _PANES.index(focused.id) if focused and focused.id in _PANES else 0
+
+    def action_descend(self) -> None:
+        index = self._focused_index()
+        self.focus_pane(_PANES[min(index + 1, len(_PANES) - 1)])
+
+    def action_back(self) -> None:
+        self.focus_pane(_PANES[max(self._focused_index() - 1, 0)])
+
+    def action_cycle(self, step: int) -> None:
+        self.focus_pane(_PANES[(self._focused_index() + step) % len(_PANES)])
+
+    def action_refresh(self) -> None:
+        if self.source is None:
+            return
+        self._want_repository = self.repository
+        if self.tags.current is not None:
+            self._want_tag = self.tags.current.tag
+            self._want_row = self.tags.cursor_row
+        self.open_source(self.source)
+
+    # Acting on the selected tag ------------------------------------------------
+
+    def _selected(self) -> tuple[Source, str, TaggedImage] | None:
+        entry = self.tags.current
+        if entry is None or self.source is None or self.repository is None:
+            self.notify("Select a tag first", severity="warning")
+            return None
+        return self.source, self.repository, entry
+
+    def action_copy(self, pinned: bool) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        source, repository, entry = selected
+        registry = source.registry
+        if registry is None:
+            return
+        if not pinned:
+            self.copy(pull_command(registry, repository, tag=entry.tag))
+        elif entry.image is None:
+            self.notify(f"{entry.tag} has no known digest", severity="warning")
+        else:
+            self.copy(pull_command(registry, repository, digest=entry.image.digest))
+
+    @work(group="clipboard", exclusive=True, exit_on_error=False)
+    async def copy(self, text: str) -> None:
+        """Copy ``text`` and say where it went (worker)."""
+        where = await copy_text(self.app, text)
+        self.notify(text, title=f"Copied to the {where}", markup=False)
+
+    def action_delete(self, whole_image: bool) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        source, repository, entry = selected
+        if self.sources.read_only:
+            self.notify("Read-only session: deletes are off", severity="warning")
+        elif whole_image and entry.image is None:
+            self.notify(f"{entry.tag} has no known digest", severity="warning")
+        else:
+            digest = entry.image.digest if whole_image and entry.image else None
+            self.delete(source, repository, entry.tag, digest)
+
+    @work(group="delete", exclusive=True, exit_on_error=False)
+    async def delete(
+        self, source: Source, repository: str, tag: str, digest: str | None
+    ) -> None:
+        """Delete the image ``digest``, or else only ``tag``; then reload (worker)."""
+        inspector = self.sources.open(source)
+        journal = self.sources.journal
+        try:
+            if digest is not None:
+                report = await deleting.delete_image(
+                    self.app, inspector, journal, repository, digest
+                )
+            else:
+                report = await deleting.delete_tag(
+                    self.app, inspector, journal, repository, tag
+                )
+        except RegistryError as error:
+            self.notify(
+                str(error), title="Delete failed", severity="error", markup=False
+            )
+            return
+        if report is None:
+            return
+        self.notify(report, markup=False)
+        if self._is_current(source, repository):
+            self.open_repository(repository)

@@ -1,0 +1,112 @@
+"""The browser's network work, and the messages that report its results.
+
+The functions here run inside the browser's workers and turn every outcome,
+failures included, into a message. Every message names the source (and
+repository) it was loaded for, so that the handler can drop a result the user
+has already moved away from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.message import Message
+
+from ...registry.errors import RegistryError
+from ...registry.models import TaggedImage
+from .sources import Source, Sources
+
+__all__ = [
+    "LoadFailed",
+    "RepositoriesLoaded",
+    "TagsLoaded",
+    "TagsProgressed",
+    "list_repositories",
+    "list_tags",
+]
+
+_NO_CATALOG = "this registry lists no repositories: name one on the command line"
+
+
+class RepositoriesLoaded(Message):
+    """The repository names of ``source`` arrived."""
+
+    def __init__(self, source: Source, names: list[str], note: str = "") -> None:
+        super().__init__()
+        self.source = source
+        self.names = names
+        self.note = note
+
+
+class TagsProgressed(Message):
+    """``done`` of ``total`` tags of ``repository`` are resolved."""
+
+    def __init__(self, source: Source, repository: str, done: int, total: int) -> None:
+        super().__init__()
+        self.source = source
+        self.repository = repository
+        self.done = done
+        self.total = total
+
+
+class TagsLoaded(Message):
+    """Every tag of ``repository``, each with its image or its error."""
+
+    def __init__(
+        self, source: Source, repository: str, entries: list[TaggedImage]
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.repository = repository
+        self.entries = entries
+
+
+class LoadFailed(Message):
+    """Loading the repositories (``repository`` None) or the tags failed."""
+
+    def __init__(self, source: Source, repository: str | None, error: str) -> None:
+        super().__init__()
+        self.source = source
+        self.repository = repository
+        self.error = error
+
+
+async def list_repositories(
+    sources: Sources, source: Source
+) -> RepositoriesLoaded | LoadFailed:
+    """The repositories of ``source``, opening it first if needed."""
+    try:
+        registry = sources.open(source).registry
+        if not registry.supports_catalog:
+            await registry.ping()
+            return RepositoriesLoaded(source, [], _NO_CATALOG)
+        return RepositoriesLoaded(source, await registry.repositories())
+    except RegistryError as error:
+        return LoadFailed(source, None, str(error))
+
+
+async def list_tags(
+    sources: Sources,
+    source: Source,
+    repository: str,
+    post: Callable[[Message], object],
+    settle: float = 0.0,
+) -> TagsLoaded | LoadFailed:
+    """Every tag of ``repository`` resolved, with progress posted on the way.
+
+    ``settle`` is a pause before the first request, during which a newer
+    request can still cancel this one for free.
+    """
+    await asyncio.sleep(settle)
+
+    def progress(done: int, total: int) -> None:
+        post(TagsProgressed(source, repository, done, total))
+
+    try:
+        inspector = sources.open(source)
+        return TagsLoaded(
+            source, repository, await inspector.tagged_images(repository, progress)
+        )
+    except RegistryError as error:
+        return LoadFailed(source, repository, str(error))
