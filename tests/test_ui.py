@@ -1,0 +1,482 @@
+"""The terminal UI driven by Textual's Pilot, against a real registry.
+
+Each test opens the app the way the ``tagyard`` command does (through
+``build_app``), presses keys, and asserts on the app's state: focus, the rows
+of the tags table, the confirmation on screen, what reached the clipboard, and
+what the registry holds afterwards (asked with a client of its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyperclip
+import pytest
+from conftest import SeededRegistry
+from rich.console import Console, RenderableType
+from textual.pilot import Pilot
+
+from tui.config import Config, RegistrySettings
+from tui.registry.client import RegistryClient
+from tui.registry.errors import InvalidReference, NotFound
+from tui.registry.models import TaggedImage
+from tui.ui.app import TagyardApp, build_app
+from tui.ui.screens.browser import BrowserScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.loading import TagsLoaded, TagsProgressed
+from tui.ui.widgets.lists import NameList
+
+SIZE = (140, 40)
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the delete journal, config and docker credentials per test."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification the app showed."""
+
+    message: str
+    title: str
+    severity: str
+
+
+def record_notes(app: TagyardApp) -> list[Note]:
+    """Every notification from now on, in order."""
+    notes: list[Note] = []
+    original = app.notify
+
+    def notify(
+        message: str, *, title: str = "", severity: Any = "information", **options: Any
+    ) -> None:
+        notes.append(Note(message, title, severity))
+        original(message, title=title, severity=severity, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return notes
+
+
+async def until(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 15
+) -> None:
+    """Let the app run until ``condition()`` holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def browser(app: TagyardApp) -> BrowserScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+def tag_names(app: TagyardApp) -> list[str]:
+    return [entry.tag for entry in browser(app).tags.entries]
+
+
+def focused_id(app: TagyardApp) -> str | None:
+    return app.focused.id if app.focused else None
+
+
+def plain(renderable: RenderableType, width: int = 120) -> str:
+    """A Rich renderable as plain text."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def config_with(tmp_path: Path, *hosts: str) -> Config:
+    registries = {host: RegistrySettings(host) for host in hosts}
+    return Config(tmp_path / "config.toml", registries)
+
+
+def open_app(target: str | None, config: Config, **options: Any) -> TagyardApp:
+    return build_app(
+        target=target, demo=False, insecure=False, config=config, **options
+    )
+
+
+async def fresh_tags(host: str, repository: str) -> list[str]:
+    """The tags the registry holds now, asked with a client of our own."""
+    client = RegistryClient(host)
+    try:
+        return sorted(await client.tags(repository))
+    except NotFound:
+        return []
+    finally:
+        await client.aclose()
+
+
+async def open_at(pilot: Pilot[Any], repository: str, tags: list[str]) -> None:
+    await until(
+        pilot,
+        lambda: (
+            browser(pilot.app).repository == repository and tag_names(pilot.app) == tags
+        ),
+        f"the tags of {repository}",
+    )
+
+
+# Browsing ----------------------------------------------------------------------
+
+
+@pytest.mark.registry
+async def test_keyboard_walk_from_registries_to_details(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    seed = seeded_fresh_registry.seed
+    app = open_app(None, config_with(tmp_path, host))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = browser(app)
+        assert focused_id(app) == "registries"
+        assert screen.source is None
+
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.repository == "small/app", "repositories")
+        repositories = screen.query_one("#repositories", NameList)
+        assert [o.id for o in repositories.options] == ["small/app", "small/multi"]
+        assert focused_id(app) == "repositories"
+
+        await pilot.press("j")
+        await open_at(pilot, "small/multi", ["latest", "v1"])
+        await pilot.press("enter")
+        assert focused_id(app) == "tags"
+
+        digest = seed.tag("small/multi", "v1").digest
+        assert screen.tags.groups == {digest: ["latest", "v1"]}
+        assert "1 digest shared" in str(screen.pane("tags").border_subtitle)
+
+        await pilot.press("j")
+        current = screen.tags.current
+        assert current is not None and current.tag == "v1"
+        details = screen.query_one("#details")
+        assert details.shown is current  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert focused_id(app) == "details"
+
+        for expected in ("tags", "repositories", "registries", "registries"):
+            await pilot.press("escape")
+            assert focused_id(app) == expected
+        for expected in ("repositories", "tags", "details", "registries"):
+            await pilot.press("tab")
+            assert focused_id(app) == expected
+
+
+@pytest.mark.registry
+async def test_command_line_reference_opens_at_the_tag(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    app = open_app(f"{host}/small/app:latest", config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        screen = browser(app)
+        assert focused_id(app) == "tags"
+        current = screen.tags.current
+        assert current is not None and current.tag == "latest"
+        assert screen.tags.current is not None
+        row = screen.tags.get_row("latest")
+        assert [str(cell) for cell in row[:3]] == ["a", "latest", "= 2.0"]
+
+
+@pytest.mark.registry
+async def test_details_show_platforms_layers_and_config(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    seed = seeded_fresh_registry.seed
+    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/multi", ["latest", "v1"])
+        details = browser(app).query_one("#details")
+        text = plain(details.content.content)  # type: ignore[attr-defined]
+    expected = seed.tag("small/multi", "v1")
+    assert "small/multi:v1" in text
+    assert expected.digest in text
+    assert "application/vnd.oci.image.index.v1+json" in text
+    assert "latest, v1  (2 tags on this digest)" in text
+    assert f"docker pull {host}/small/multi:v1" in text
+    for platform in expected.platforms:
+        assert platform.digest in text
+    assert "linux/arm64/v8" in text
+    assert "cmd" in text and "env" in text and "PATH=" in text
+
+
+@pytest.mark.registry
+async def test_progress_is_reported_while_tags_resolve(
+    registry: SeededRegistry, tmp_path: Path
+) -> None:
+    progress: list[tuple[int, int]] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, TagsProgressed):
+            progress.append((message.done, message.total))
+
+    app = open_app(f"{registry.host}/team/many", config_with(tmp_path))
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: len(tag_names(app)) == 130, "130 tags")
+        assert browser(app).pane("tags").status.display is False
+    assert progress[-1] == (130, 130)
+    assert len(progress) >= 130
+
+
+@pytest.mark.registry
+async def test_stale_results_do_not_overwrite_newer_ones(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    app = open_app(f"{host}/small/multi", config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/multi", ["latest", "v1"])
+        screen = browser(app)
+        assert screen.source is not None
+        late = TagsLoaded(screen.source, "small/app", [TaggedImage("stale")])
+        screen.post_message(late)
+        await pilot.pause(0.1)
+        assert tag_names(app) == ["latest", "v1"]
+
+
+@pytest.mark.registry
+async def test_a_tag_whose_image_is_broken_shows_its_error_in_its_row(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    url, host = seeded_fresh_registry.url, seeded_fresh_registry.host
+    child = seeded_fresh_registry.seed.tag("small/multi", "v1").platforms[0].digest
+    gone = httpx.delete(f"{url}/v2/small/multi/manifests/{child}")
+    assert gone.status_code == 202
+    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/multi", ["latest", "v1"])
+        screen = browser(app)
+        cells = [str(cell) for cell in screen.tags.get_row("v1")]
+        assert "2 unreadable" in str(screen.pane("tags").border_subtitle)
+        details = plain(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
+    assert cells[3] == "error"
+    assert cells[5].startswith("index entry sha256:")
+    assert f"index entry {child} is missing from small/multi" in details
+    assert notes == []
+
+
+# Copying -----------------------------------------------------------------------
+
+
+@pytest.mark.registry
+async def test_copy_falls_back_to_osc52_without_a_system_clipboard(
+    seeded_fresh_registry: SeededRegistry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_clipboard(text: str) -> None:
+        raise pyperclip.PyperclipException("no copy mechanism on this machine")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    host = seeded_fresh_registry.host
+    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        await pilot.press("c")
+        await until(pilot, lambda: notes, "a notification")
+        assert app.clipboard == f"docker pull {host}/small/app:2.0"
+    assert notes[0].title == "Copied to the terminal clipboard (OSC 52)"
+    assert notes[0].message == f"docker pull {host}/small/app:2.0"
+
+
+@pytest.mark.registry
+async def test_copy_uses_the_system_clipboard_when_there_is_one(
+    seeded_fresh_registry: SeededRegistry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    host = seeded_fresh_registry.host
+    digest = seeded_fresh_registry.seed.tag("small/app", "2.0").digest
+    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        await pilot.press("C")
+        await until(pilot, lambda: notes, "a notification")
+        await pilot.press("c")
+        await until(pilot, lambda: len(notes) == 2, "a second notification")
+        assert app.clipboard == ""
+    assert copied == [
+        f"docker pull {host}/small/app@{digest}",
+        f"docker pull {host}/small/app:2.0",
+    ]
+    assert notes[0].title == "Copied to the system clipboard"
+
+
+# Deleting ----------------------------------------------------------------------
+
+
+@pytest.mark.registry
+async def test_deleting_a_shared_tag_keeps_its_sibling(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    digest = seeded_fresh_registry.seed.tag("small/app", "2.0").digest
+    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "small/app:2.0" in confirm.body
+        assert digest in confirm.body
+        assert "These tags on the same image stay: latest." in confirm.body
+        assert focused_id(app) == "confirm-no"
+
+        await pilot.press("y")
+        await open_at(pilot, "small/app", ["1.0", "latest"])
+    assert await fresh_tags(host, "small/app") == ["1.0", "latest"]
+    assert notes[-1].message.startswith("Deleted tag small/app:2.0 (")
+    assert (tmp_path / "state" / "tagyard" / "journal.jsonl").is_file()
+
+
+@pytest.mark.registry
+async def test_deleting_an_image_names_every_tag_and_can_be_declined(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    digest = seeded_fresh_registry.seed.tag("small/multi", "v1").digest
+    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/multi", ["latest", "v1"])
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"Delete the image small/multi@{digest}" in app.screen.body
+        assert "It takes these tags with it: latest, v1." in app.screen.body
+
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen), "no modal")
+        assert await fresh_tags(host, "small/multi") == ["latest", "v1"]
+
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
+        await pilot.press("y")
+        await until(pilot, lambda: notes, "a notification")
+        await until(pilot, lambda: tag_names(app) == [], "an empty tags table")
+    assert await fresh_tags(host, "small/multi") == []
+    assert "(tags: latest, v1) (delete by digest)" in notes[-1].message
+
+
+# Failures ----------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_unreachable_registry_is_reported_not_fatal(tmp_path: Path) -> None:
+    host = f"127.0.0.1:{closed_port()}"
+    app = open_app(host, config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: notes, "an error notification")
+        pane = browser(app).pane("repositories")
+        assert pane.status.has_class("error")
+        assert host in str(pane.status.content)
+
+        await pilot.press("r")
+        await until(pilot, lambda: len(notes) == 2, "a second notification")
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert [note.severity for note in notes] == ["error", "error"]
+    assert host in notes[0].message and "could not be reached" in notes[0].message
+
+
+@pytest.mark.registry
+async def test_registries_are_closed_on_exit(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    app = open_app(f"{seeded_fresh_registry.host}/small/app", config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        source = browser(app).source
+        assert source is not None and source.registry is not None
+        await pilot.press("q")
+    assert source.registry is None
+
+
+@pytest.mark.registry
+async def test_read_only_session_refuses_to_delete(
+    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+) -> None:
+    host = seeded_fresh_registry.host
+    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path), read_only=True)
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
+        await pilot.press("d")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, BrowserScreen)
+    assert notes[-1].message == "Read-only session: deletes are off"
+    assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
+
+
+async def test_without_a_target_or_config_it_says_what_to_do(tmp_path: Path) -> None:
+    app = open_app(None, config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        status = browser(app).pane("registries").status
+        assert "tagyard --demo" in str(status.content)
+        await pilot.press("enter", "d", "c", "r", "escape")
+        assert app.is_running
+
+
+def test_a_bad_target_fails_before_the_ui_starts(tmp_path: Path) -> None:
+    with pytest.raises(InvalidReference):
+        open_app("Not A Host/UPPER", config_with(tmp_path))
+
+
+# Help --------------------------------------------------------------------------
+
+
+async def test_help_lists_every_binding(tmp_path: Path) -> None:
+    app = open_app(None, config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        assert isinstance(app.screen, HelpScreen)
+        lines = plain(app.screen._table()).splitlines()
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowserScreen)
+
+    def row(keys: str, description: str) -> bool:
+        return any(
+            line.split() == [*keys.split(), *description.split()] for line in lines
+        )
+
+    for binding in [*TagyardApp.BINDINGS, *BrowserScreen.BINDINGS]:
+        assert any(binding.description in line for line in lines), binding
+    assert row("d", "Delete tag")
+    assert row("D", "Delete image")
+    assert row("C", "Copy @digest")
+    assert row("↓ j", "Down")
+    assert row("?", "Help")
