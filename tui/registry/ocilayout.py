@@ -105,6 +105,7 @@ class LayoutRegistry:
                 # A layout's blobs/ can hold thousands of files and no layouts.
                 subdirectories.clear()
             else:
+                # Hidden directories (.git, caches) hold no layouts worth a scan.
                 subdirectories[:] = [d for d in subdirectories if d[:1] != "."]
         return sorted(found)
 
@@ -116,7 +117,7 @@ class LayoutRegistry:
 
     @_in_thread
     def untagged(self, repository: str) -> list[str]:
-        """Digests of index.json entries with no tag, and no tagged twin."""
+        """Digests listed in index.json that no tag points at, in index order."""
         _, entries, _ = self._index(repository)
         tagged = {entry["digest"] for entry in entries if _tag_of(entry)}
         digests = (entry["digest"] for entry in entries if not _tag_of(entry))
