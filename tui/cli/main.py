@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import Config, config_path, load_config
 from ..registry.errors import InvalidReference, RegistryError
-from . import commands, deleting
+from . import commands, deleting, policy
 
 __all__ = ["main"]
 
-_COMMANDS = ("repos", "tags", "inspect", "rm", "undo")
+_COMMANDS = ("repos", "tags", "inspect", "rm", "undo", "policy")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +76,8 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
         return await commands.inspect_image(
             options.reference, config, **_flags(options), out=out
         )
+    if options.command == "policy":
+        return await _policy(options, config)
     if options.command == "undo":
         return await deleting.undo(
             None if options.last else options.entry,
@@ -94,6 +96,35 @@ async def _dispatch(options: argparse.Namespace, config: Config) -> int:
         insecure=options.insecure,
         read_only=options.read_only,
         out=out,
+        err=sys.stderr,
+        confirm=commands.ask,
+    )
+
+
+async def _policy(options: argparse.Namespace, config: Config) -> int:
+    if options.policy_command == "validate":
+        return policy.validate(options.file, sys.stdout)
+    if options.policy_command == "preview":
+        return await policy.preview(
+            options.repository,
+            images_file=options.images,
+            policy_file=options.policy,
+            at=options.at,
+            as_json=options.json,
+            config=config,
+            insecure=options.insecure,
+            out=sys.stdout,
+        )
+    return await policy.apply(
+        options.repository,
+        policy_file=options.policy,
+        at=options.at,
+        as_json=options.json,
+        assume_yes=options.yes,
+        config=config,
+        insecure=options.insecure,
+        read_only=options.read_only,
+        out=sys.stdout,
         err=sys.stderr,
         confirm=commands.ask,
     )
@@ -197,6 +228,24 @@ def _command_parser() -> argparse.ArgumentParser:
     undo.add_argument("entry", nargs="?", help="journal entry id (or a unique prefix)")
     undo.add_argument("--last", action="store_true", help="the most recent delete")
     undo.add_argument("--list", action="store_true", help="list the journal")
-    for each in (repos, tags, inspect, rm, undo):
+    lifecycle = sub.add_parser("policy", help="ECR lifecycle policies on any registry")
+    steps = lifecycle.add_subparsers(dest="policy_command", required=True)
+    check = steps.add_parser("validate", help="check a policy file as ECR would")
+    check.add_argument("file", help="the lifecycle policy JSON")
+    show = steps.add_parser("preview", help="what a policy would expire, and why")
+    show.add_argument("repository", nargs="?", help="HOST[:PORT]/REPOSITORY")
+    show.add_argument(
+        "--images", metavar="FILE", help="an 'aws ecr describe-images' JSON export"
+    )
+    run = steps.add_parser("apply", help="expire what the preview expires")
+    run.add_argument("repository", help="HOST[:PORT]/REPOSITORY")
+    run.add_argument("-y", "--yes", action="store_true", help="do not ask to confirm")
+    for each in (show, run):
+        each.add_argument("--policy", required=True, metavar="FILE", help="policy JSON")
+        each.add_argument(
+            "--at", metavar="TIME", help="evaluate at this instant (default: now)"
+        )
+        each.add_argument("--json", action="store_true", help="print JSON")
+    for each in (repos, tags, inspect, rm, undo, check, show, run):
         _common(each)
     return parser

@@ -100,6 +100,14 @@ class ReadOnlyRegistry:
         found: list[Descriptor] | None = await lister(repository, digest)
         return found
 
+    async def untagged(self, repository: str) -> list[str] | None:
+        """The wrapped registry's untagged manifests, where it can list them."""
+        lister = getattr(self.inner, "untagged", None)
+        if lister is None:
+            return None
+        found: list[str] = await lister(repository)
+        return found
+
     async def put_manifest(
         self, repository: str, reference: str, media_type: str, raw: bytes
     ) -> str:
