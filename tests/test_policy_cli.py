@@ -144,7 +144,7 @@ def test_apply_leaves_exactly_the_kept_images_and_journals_each_delete(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = f"{fresh_registry.host}/team/app"
-    code, out, err = run(
+    code, _, err = run(
         ["policy", "apply", target, "--policy", str(policy_file), "--at", AT, "--yes"],
         capsys,
     )
