@@ -1,15 +1,20 @@
-"""The terminal UI driven by Textual's Pilot, against a real registry.
+"""The terminal UI driven by Textual's Pilot, against a real registry and the demo.
 
 Each test opens the app the way the ``tagyard`` command does (through
 ``build_app``), presses keys, and asserts on the app's state: focus, the rows
 of the tags table, the confirmation on screen, what reached the clipboard, and
 what the registry holds afterwards (asked with a client of its own).
+
+``TAGYARD_SCREENSHOTS=screenshots pytest tests/test_ui.py -k screenshot``
+also writes ``browse.svg`` of the demo into that directory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import os
+import shutil
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,15 +28,26 @@ from conftest import SeededRegistry
 from rich.console import Console, RenderableType
 from textual.pilot import Pilot
 
+from tui import demo
 from tui.config import Config, RegistrySettings
+from tui.connect import parse_target
 from tui.registry.client import RegistryClient
-from tui.registry.errors import InvalidReference, NotFound
+from tui.registry.errors import AccessDenied, InvalidReference, NotFound
+from tui.registry.images import Inspector
 from tui.registry.models import TaggedImage
+from tui.registry.ocilayout import LayoutRegistry
 from tui.ui.app import TagyardApp, build_app
 from tui.ui.screens.browser import BrowserScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
-from tui.ui.screens.loading import TagsLoaded, TagsProgressed
+from tui.ui.screens.loading import (
+    LoadFailed,
+    RepositoriesLoaded,
+    TagsLoaded,
+    TagsProgressed,
+    list_repositories,
+)
+from tui.ui.screens.sources import Sources
 from tui.ui.widgets.lists import NameList
 
 SIZE = (140, 40)
@@ -270,7 +286,7 @@ async def test_a_tag_whose_image_is_broken_shows_its_error_in_its_row(
         assert "2 unreadable" in str(screen.pane("tags").border_subtitle)
         details = plain(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
     assert cells[3] == "error"
-    assert cells[5].startswith("index entry sha256:")
+    assert cells[6].startswith("index entry sha256:")
     assert f"index entry {child} is missing from small/multi" in details
     assert notes == []
 
@@ -444,8 +460,10 @@ async def test_read_only_session_refuses_to_delete(
 async def test_without_a_target_or_config_it_says_what_to_do(tmp_path: Path) -> None:
     app = open_app(None, config_with(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        status = browser(app).pane("registries").status
-        assert "tagyard --demo" in str(status.content)
+        screen = browser(app)
+        assert str(screen.pane("registries").status.content) == "none configured"
+        hint = str(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
+        assert "tagyard HOST[:PORT]" in hint and "tagyard --demo" in hint
         await pilot.press("enter", "d", "c", "r", "escape")
         assert app.is_running
 
@@ -480,3 +498,105 @@ async def test_help_lists_every_binding(tmp_path: Path) -> None:
     assert row("C", "Copy @digest")
     assert row("↓ j", "Down")
     assert row("?", "Help")
+
+
+# The demo ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    return demo.prepare_demo(tmp_path)
+
+
+async def test_demo_browses_and_saves_a_screenshot(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    publish = os.environ.get("TAGYARD_SCREENSHOTS")
+    if publish:
+        # The published picture shows the path a user of --demo sees.
+        demo_dir = demo.prepare_demo()
+    app = open_app(f"oci:{demo_dir}", config_with(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(
+            pilot,
+            "acme/api",
+            ["1.3.0", "1.4.1", "1.4.2", "latest", "pr-118", "sha-3f9c2a1"],
+        )
+        await pilot.press("j")
+        await open_at(pilot, "acme/web", ["2.0.3", "2.1", "2.1.0", "latest"])
+        await pilot.press("enter", "j")
+        screen = browser(app)
+        current = screen.tags.current
+        assert current is not None and current.image is not None
+        assert current.tag == "2.1" and current.image.is_index
+        assert screen.tags.sharing(current) == ["2.1", "2.1.0", "latest"]
+        await pilot.pause()
+        saved = Path(app.save_screenshot("browse.svg", path=str(tmp_path)))
+        if publish:
+            app.save_screenshot("browse.svg", path=publish)
+            shutil.rmtree(demo_dir)
+    svg = saved.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "acme/web" in svg
+
+
+async def test_demo_flag_opens_a_fresh_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare = demo.prepare_demo
+    monkeypatch.setattr(demo, "prepare_demo", lambda: prepare(tmp_path))
+    app = build_app(
+        target=None, demo=True, insecure=False, config=config_with(tmp_path)
+    )
+    assert app.start is not None and app.start.layout is not None
+    assert app.start.layout.parent == tmp_path
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(
+            pilot,
+            "acme/api",
+            ["1.3.0", "1.4.1", "1.4.2", "latest", "pr-118", "sha-3f9c2a1"],
+        )
+        assert focused_id(app) == "repositories"
+
+
+async def test_demo_delete_and_copy_on_a_layout(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = open_app(f"oci:{demo_dir}/acme/worker:3.2.0", config_with(tmp_path))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        # One layout named on the command line is a registry of one repository.
+        await open_at(pilot, "worker", ["3.1.4", "3.2.0", "stable"])
+        await pilot.press("c", "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "These tags on the same image stay: stable." in app.screen.body
+        await pilot.press("y")
+        await open_at(pilot, "worker", ["3.1.4", "stable"])
+    assert copied == [f"oci:{demo_dir}/acme/worker:3.2.0"]
+    assert await LayoutRegistry(demo_dir).tags("acme/worker") == ["3.1.4", "stable"]
+    assert "(OCI layout index)" in notes[-1].message
+
+
+class CatalogDenied(LayoutRegistry):
+    """A registry that refuses its catalog, as many do to pull-only accounts."""
+
+    async def repositories(self) -> list[str]:
+        raise AccessDenied("catalog denied", status=403)
+
+
+async def test_a_refused_catalog_still_lets_a_named_repository_open(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    sources = Sources(config_with(tmp_path), first=parse_target(f"oci:{demo_dir}"))
+    source = sources.items[0]
+    source.inspector = Inspector(CatalogDenied(demo_dir))
+
+    named = await list_repositories(sources, source, named=True)
+    assert isinstance(named, RepositoriesLoaded)
+    assert named.names == [] and named.note == "no catalog: catalog denied"
+
+    unnamed = await list_repositories(sources, source)
+    assert isinstance(unnamed, LoadFailed)
+    assert unnamed.error == "catalog denied (HTTP 403)"

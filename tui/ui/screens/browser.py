@@ -1,7 +1,7 @@
 """The main screen: registries, repositories, tags and details side by side.
 
 Data flows one way. Moving the highlight starts a worker; the worker talks to
-the registry and posts a message (:mod:`.messages`); the handler fills a pane,
+the registry and posts a message (:mod:`.loading`); the handler fills a pane,
 unless the message is for a registry or repository the user has left.
 Workers of one kind are exclusive, so a newer request also cancels the older
 one instead of racing it.
@@ -38,10 +38,14 @@ _PANES = ("registries", "repositories", "tags", "details")
 # Scrolling through repositories starts a tag listing per highlight; waiting
 # this long first lets a quick run of key presses cost one listing, not ten.
 _SETTLE_SECONDS = 0.15
-_NOTHING_CONFIGURED = (
-    "No registries to show. Start with tagyard HOST[:PORT], tagyard oci:PATH "
-    'or tagyard --demo, or add [registries."HOST"] tables to {path}.'
-)
+_NOTHING_CONFIGURED = """No registry to show yet. Start tagyard with one:
+
+  tagyard HOST[:PORT]    a registry, as in tagyard localhost:5000
+  tagyard oci:PATH       a directory of OCI image layouts
+  tagyard --demo         the bundled sample
+
+Registries configured as [registries."HOST"] tables in {path}
+are listed here too."""
 
 
 class BrowserScreen(Screen[None]):
@@ -106,7 +110,9 @@ class BrowserScreen(Screen[None]):
         registries.show_names([source.label for source in self.sources.items])
         if not self.sources.items:
             path = self.sources.config.path
-            self.pane("registries").set_status(_NOTHING_CONFIGURED.format(path=path))
+            self.pane("registries").set_status("none configured")
+            details = self.query_one("#details", ImageDetails)
+            details.show_text(_NOTHING_CONFIGURED.format(path=path))
         elif self.start is not None:
             self.open_source(self.sources.items[0])
         else:
@@ -154,7 +160,9 @@ class BrowserScreen(Screen[None]):
     @work(group="repositories", exclusive=True, exit_on_error=False)
     async def load_repositories(self, source: Source) -> None:
         """List the repositories of ``source`` (worker)."""
-        self.post_message(await loading.list_repositories(self.sources, source))
+        named = self._want_repository is not None
+        message = await loading.list_repositories(self.sources, source, named=named)
+        self.post_message(message)
 
     @work(group="tags", exclusive=True, exit_on_error=False)
     async def load_tags(self, source: Source, repository: str, settle: float) -> None:
@@ -183,8 +191,8 @@ class BrowserScreen(Screen[None]):
         pane = self.pane("repositories")
         pane.border_subtitle = str(len(names))
         pane.finish_loading(message.note or ("" if names else "no repositories"))
-        if wanted and repositories.highlight_name(wanted):
-            self.open_repository(wanted)
+        if wanted:
+            repositories.highlight_name(wanted)
 
     def on_tags_progressed(self, message: TagsProgressed) -> None:
         if self._is_current(message.source, message.repository):
@@ -235,6 +243,10 @@ class BrowserScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#repositories")
     def repository_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Filling the list and then moving to a wanted name queues two
+        # highlights; only the one still under the cursor counts.
+        if event.option is not event.option_list.highlighted_option:
+            return
         name = event.option.id
         if name is not None and name != self.repository:
             self.open_repository(name, settle=_SETTLE_SECONDS)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from ...registry.errors import RegistryError
+from ...registry.errors import RegistryError, RegistryUnreachable
 from ...registry.models import TaggedImage
 from .sources import Source, Sources
 
@@ -73,16 +73,26 @@ class LoadFailed(Message):
 
 
 async def list_repositories(
-    sources: Sources, source: Source
+    sources: Sources, source: Source, *, named: bool = False
 ) -> RepositoriesLoaded | LoadFailed:
-    """The repositories of ``source``, opening it first if needed."""
+    """The repositories of ``source``, opening it first if needed.
+
+    With ``named`` (a repository was given on the command line) a catalog the
+    registry refuses is not a failure: many registries deny the catalog to
+    accounts that may still pull, and the named repository can be opened
+    without it. An unreachable registry is a failure either way.
+    """
     try:
         registry = sources.open(source).registry
         if not registry.supports_catalog:
             await registry.ping()
             return RepositoriesLoaded(source, [], _NO_CATALOG)
         return RepositoriesLoaded(source, await registry.repositories())
+    except RegistryUnreachable as error:
+        return LoadFailed(source, None, str(error))
     except RegistryError as error:
+        if named:
+            return RepositoriesLoaded(source, [], f"no catalog: {error.message}")
         return LoadFailed(source, None, str(error))
 
 

@@ -20,7 +20,9 @@ from ...registry.models import TaggedImage
 __all__ = ["TagTable", "digest_groups", "platform_summary"]
 
 _GROUP_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue")
-_COLUMNS = ("", "tag", "same as", "digest", "size", "created", "platforms")
+# Narrow, telling columns first: on a small terminal the table scrolls
+# sideways, and what is cut off first (the age) is in the details pane too.
+_COLUMNS = ("", "tag", "same as", "digest", "size", "platforms", "created")
 _MAX_PLATFORMS = 32
 _MAX_ERROR = 60
 
@@ -69,16 +71,15 @@ class TagTable(DataTable[Text]):
         self.entries: list[TaggedImage] = []
         self.groups: dict[str, list[str]] = {}
 
-    def on_mount(self) -> None:
-        for label in _COLUMNS:
-            self.add_column(label, key=label or "marker")
-
     def show_entries(self, entries: list[TaggedImage]) -> None:
         """Replace the rows with ``entries`` (the cursor goes to the top)."""
         self.entries = entries
         self.groups = digest_groups(entries)
         letters = {digest: index for index, digest in enumerate(self.groups)}
-        self.clear()
+        # Columns only ever widen; starting afresh sizes them to these rows.
+        self.clear(columns=True)
+        for label in _COLUMNS:
+            self.add_column(label, key=label or "marker")
         for entry in entries:
             self.add_row(*self._cells(entry, letters), key=entry.tag)
 
@@ -94,8 +95,8 @@ class TagTable(DataTable[Text]):
                 Text(""),
                 Text("error", style="bold red"),
                 Text("-", justify="right"),
-                Text(error, style="red"),
                 Text(""),
+                Text(error, style="red"),
             ]
         marker = Text("")
         if image.digest in letters:
@@ -109,8 +110,8 @@ class TagTable(DataTable[Text]):
             Text(_same_as(entry.tag, self.groups.get(image.digest, []))),
             Text(short_digest(image.digest)),
             Text(format_size(image.size), justify="right"),
-            Text(format_created(image.created)),
             Text(platform_summary(entry)),
+            Text(format_created(image.created)),
         ]
 
     @property
