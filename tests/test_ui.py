@@ -586,6 +586,30 @@ class CatalogDenied(LayoutRegistry):
         raise AccessDenied("catalog denied", status=403)
 
 
+class TagsBroken(LayoutRegistry):
+    """A backend with a bug: listing tags raises something unexpected."""
+
+    async def tags(self, repository: str) -> list[str]:
+        raise ValueError("a bug in a backend")
+
+
+async def test_an_unexpected_error_is_shown_and_the_app_survives(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    app = open_app(f"oci:{demo_dir}/acme/api", config_with(tmp_path))
+    app.sources.items[0].inspector = Inspector(TagsBroken(demo_dir / "acme" / "api"))
+    notes = record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: notes, "a notification")
+        assert browser(app).pane("tags").spinner.display is False
+        await pilot.press("j", "r")
+        await until(pilot, lambda: len(notes) == 2, "a second notification")
+        assert app.is_running
+    assert notes[0] == Note(
+        "ValueError: a bug in a backend", "Unexpected error", "error"
+    )
+
+
 async def test_a_refused_catalog_still_lets_a_named_repository_open(
     demo_dir: Path, tmp_path: Path
 ) -> None:
