@@ -1,4 +1,11 @@
-"""The Textual application and the entry point the ``tagyard`` command calls."""
+"""The Textual application and the entry point the ``tagyard`` command calls.
+
+Not handled yet: keys cannot be remapped from the configuration file. Every
+binding has an id (``tag.delete``, ``browse.refresh``, ...) so that Textual's
+keymap can remap it once the file has a table for keys; until then the help
+screen shows the keys as defined. Repositories are listed flat, not grouped
+by namespace.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from .screens.browser import BrowserScreen
 from .screens.help import HelpScreen, help_sections
 from .screens.sources import Sources
 
-__all__ = ["TagyardApp", "run_app"]
+__all__ = ["TagyardApp", "build_app", "run_app"]
 
 
 class TagyardApp(App[int]):

@@ -18,7 +18,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Confirm", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "Cancel", id="confirm.no"),
+        Binding("n,escape,q", "answer(False)", "Cancel", id="confirm.no"),
         Binding("left,h", "app.focus_previous", "Previous button", show=False),
         Binding("right,l", "app.focus_next", "Next button", show=False),
     ]
