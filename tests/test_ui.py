@@ -442,7 +442,7 @@ async def test_registries_are_closed_on_exit(
 
 
 @pytest.mark.registry
-async def test_read_only_session_refuses_to_delete(
+async def test_read_only_mode_refuses_to_delete(
     seeded_fresh_registry: SeededRegistry, tmp_path: Path
 ) -> None:
     host = seeded_fresh_registry.host
@@ -453,7 +453,7 @@ async def test_read_only_session_refuses_to_delete(
         await pilot.press("d")
         await pilot.pause(0.1)
         assert isinstance(app.screen, BrowserScreen)
-    assert notes[-1].message == "Read-only session: deletes are off"
+    assert notes[-1].message == "tagyard runs read-only: deletes are off"
     assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
 
 

@@ -348,7 +348,7 @@ class BrowserScreen(Screen[None]):
             return
         source, repository, entry = selected
         if self.sources.read_only:
-            self.notify("Read-only session: deletes are off", severity="warning")
+            self.notify("tagyard runs read-only: deletes are off", severity="warning")
         elif whole_image and entry.image is None:
             self.notify(f"{entry.tag} has no known digest", severity="warning")
         else:

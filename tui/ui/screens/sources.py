@@ -5,7 +5,7 @@ the command line, or one from the configuration file. It is opened on first
 use, so that a configured registry which is down costs nothing until someone
 selects it, and it keeps one :class:`~tui.registry.backend.Registry` (one
 connection pool) and one :class:`~tui.registry.images.Inspector` (one cache of
-manifests and configs) for the rest of the session. Deletes from any of them
+manifests and configs) for as long as the app runs. Deletes from any of them
 go to the one delete journal that ``tagyard undo`` reads.
 """
 
@@ -38,7 +38,7 @@ class Source:
 
 
 class Sources:
-    """Every registry of the session: the one asked for first, then the config's."""
+    """Every registry the app shows: the one asked for first, then the config's."""
 
     def __init__(
         self,
