@@ -29,6 +29,10 @@ from .models import DeleteOutcome, ImageIndex, Manifest
 __all__ = ["DeletePlan", "Deleter", "Referrer", "plan_delete"]
 
 _COSIGN_TAG = re.compile(r"^(sha256)-([a-f0-9]{64})(?:\.(sig|att|sbom))?$")
+_HTTP_TAG_PATH = (
+    "the registry's tag delete where it has one; otherwise the tag is moved onto "
+    "a small placeholder manifest, which is then deleted."
+)
 _COSIGN_KINDS = {
     "sig": "signature",
     "att": "attestation",
@@ -61,6 +65,7 @@ class DeletePlan:
     referrers: tuple[Referrer, ...] = ()
     blocked: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tag_path: str = _HTTP_TAG_PATH
 
     @property
     def action(self) -> str:
@@ -86,10 +91,7 @@ class DeletePlan:
                     + ", ".join(self.surviving_tags)
                     + "."
                 )
-            lines.append(
-                "Path: the registry's tag delete where it has one; otherwise the tag "
-                "is moved onto a small placeholder manifest, which is then deleted."
-            )
+            lines.append(f"Path: {self.tag_path}")
         else:
             lines.append(f"Delete the image {self.repository}@{self.digest}.")
             lines.append(
@@ -178,6 +180,7 @@ async def plan_delete(
         parents=tuple(parents),
         referrers=tuple(referrers.values()),
         blocked=blocked,
+        tag_path=getattr(registry, "tag_delete_path", _HTTP_TAG_PATH),
     )
 
 

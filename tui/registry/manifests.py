@@ -44,15 +44,20 @@ def compute_digest(data: bytes, algorithm: str = "sha256") -> str:
     return f"{algorithm}:{hasher(data).hexdigest()}"
 
 
-def verify_digest(data: bytes, digest: str, what: str = "content") -> None:
+def verify_digest(
+    data: bytes,
+    digest: str,
+    what: object = "content",
+    hint: str = "The registry or a proxy changed the content; "
+    "destructive actions on it are blocked",
+) -> None:
     """Raise :class:`DigestMismatch` unless ``data`` hashes to ``digest``."""
     algorithm = digest.split(":", 1)[0]
     actual = compute_digest(data, algorithm)
     if actual != digest:
         raise DigestMismatch(
             f"{what} does not match its digest: expected {digest}, got {actual}",
-            hint="The registry or a proxy changed the content; "
-            "destructive actions on it are blocked",
+            hint=hint,
         )
 
 

@@ -18,30 +18,35 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import os
-import stat
-import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import errors
-from .manifests import compute_digest, parse_manifest
+from .layoutindex import (
+    INDEX,
+    REF_NAME,
+    RESTORE,
+    Entry,
+    drop_tag,
+    load_index,
+    replace_file,
+    tag_of,
+    write_index,
+)
+from .manifests import compute_digest, parse_manifest, verify_digest
 from .models import DeleteOutcome, DeletePath, ImageManifest, Manifest
 from .reference import parse_digest, validate_tag
 
 __all__ = ["REF_NAME", "LayoutRegistry"]
 
-REF_NAME = "org.opencontainers.image.ref.name"
 _MARKER = "oci-layout"
-_INDEX = "index.json"
-_RESTORE = "Restore the file, or re-create the layout with skopeo copy"
+_INDEX = INDEX
 _BLOBS_KEPT = "Only index.json changed: the manifest and its blobs stay on disk"
 
-Entry = dict[str, Any]
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
@@ -74,6 +79,11 @@ class LayoutRegistry:
     def name(self) -> str:
         """``oci:<path>``, the way skopeo spells a layout transport."""
         return f"oci:{self.root}"
+
+    @property
+    def tag_delete_path(self) -> str:
+        """How removing one tag works here, for delete confirmations."""
+        return "the tag's entry is removed from the layout's index.json."
 
     @property
     def supports_catalog(self) -> bool:
@@ -113,14 +123,14 @@ class LayoutRegistry:
     def tags(self, repository: str) -> list[str]:
         """The distinct tags in ``repository``'s index.json, sorted."""
         _, entries, _ = self._index(repository)
-        return sorted({tag for entry in entries if (tag := _tag_of(entry))})
+        return sorted({tag for entry in entries if (tag := tag_of(entry))})
 
     @_in_thread
     def untagged(self, repository: str) -> list[str]:
         """Digests listed in index.json that no tag points at, in index order."""
         _, entries, _ = self._index(repository)
-        tagged = {entry["digest"] for entry in entries if _tag_of(entry)}
-        digests = (entry["digest"] for entry in entries if not _tag_of(entry))
+        tagged = {entry["digest"] for entry in entries if tag_of(entry)}
+        digests = (entry["digest"] for entry in entries if not tag_of(entry))
         return list(dict.fromkeys(d for d in digests if d not in tagged))
 
     @_in_thread
@@ -176,19 +186,19 @@ class LayoutRegistry:
             if by_digest and any(e["digest"] == digest for e in entries):
                 return digest
             if not by_digest:
-                tagged = {e["digest"] for e in entries if _tag_of(e) == reference}
+                tagged = {e["digest"] for e in entries if tag_of(e) == reference}
                 if tagged == {digest}:
                     return digest
                 # The tagged entry replaces any untagged one for the same digest.
-                entries = _drop_tag(entries, validate_tag(reference))
-                entries = [e for e in entries if e["digest"] != digest or _tag_of(e)]
+                entries = drop_tag(entries, validate_tag(reference))
+                entries = [e for e in entries if e["digest"] != digest or tag_of(e)]
                 entry["annotations"] = {REF_NAME: reference}
             blob = _blob_path(layout, digest)
             with _writing(layout, errors.AccessDenied):
                 if not blob.is_file():
                     blob.parent.mkdir(parents=True, exist_ok=True)
-                    _replace_file(blob, raw, like=layout / _INDEX)
-                _write_index(layout, document, [*entries, entry])
+                    replace_file(blob, raw, like=layout / _INDEX)
+                write_index(layout, document, [*entries, entry])
         return digest
 
     @_in_thread
@@ -201,9 +211,9 @@ class LayoutRegistry:
                 raise _unknown_manifest(f"manifest {digest}", repository, layout)
             kept = [entry for entry in entries if entry["digest"] != digest]
             with _writing(layout, errors.DeleteUnsupported):
-                _write_index(layout, document, kept)
+                write_index(layout, document, kept)
 
-        tags = sorted({tag for entry in removed if (tag := _tag_of(entry))})
+        tags = sorted({tag for entry in removed if (tag := tag_of(entry))})
         return DeleteOutcome(DeletePath.LAYOUT, digest, tuple(tags), _BLOBS_KEPT)
 
     @_in_thread
@@ -211,15 +221,15 @@ class LayoutRegistry:
         """Remove one tag; a manifest left with no tag stays, untagged."""
         with self._write_lock:
             layout, entries, document = self._index(repository)
-            digests = [entry["digest"] for entry in entries if _tag_of(entry) == tag]
+            digests = [entry["digest"] for entry in entries if tag_of(entry) == tag]
             if not digests:
                 raise _unknown_manifest(f"tag {tag!r}", repository, layout)
-            kept = _drop_tag(entries, tag)
+            kept = drop_tag(entries, tag)
             with _writing(layout, errors.DeleteUnsupported):
-                _write_index(layout, document, kept)
+                write_index(layout, document, kept)
 
         digest: str = digests[0]
-        orphan = not any(_tag_of(entry) for entry in kept if entry["digest"] == digest)
+        orphan = not any(tag_of(entry) for entry in kept if entry["digest"] == digest)
         note = "The manifest stays in the layout, untagged" if orphan else None
         return DeleteOutcome(DeletePath.LAYOUT, digest, (tag,), note)
 
@@ -249,74 +259,22 @@ class LayoutRegistry:
     def _index(self, repository: str) -> tuple[Path, list[Entry], dict[str, Any]]:
         layout = self._layout(repository)
         path = layout / _INDEX
-        with _reading(path, errors.ProtocolError(f"{path} is missing", hint=_RESTORE)):
+        with _reading(path, errors.ProtocolError(f"{path} is missing", hint=RESTORE)):
             info = path.stat()
-            document = _load_index(path, (info.st_ino, info.st_size, info.st_mtime_ns))
+            document = load_index(path, (info.st_ino, info.st_size, info.st_mtime_ns))
         return layout, document["manifests"], document
 
     def _locate(self, repository: str, reference: str) -> tuple[Path, str, str | None]:
         layout, entries, _ = self._index(repository)
         if ":" not in reference:
             for entry in entries:
-                if _tag_of(entry) == reference:
+                if tag_of(entry) == reference:
                     return layout, entry["digest"], entry["mediaType"]
             raise _unknown_manifest(f"tag {reference!r}", repository, layout)
         known = [e["mediaType"] for e in entries if e["digest"] == reference]
         if not known and not _blob_path(layout, reference).is_file():
             raise _unknown_manifest(f"manifest {reference}", repository, layout)
         return layout, reference, known[0] if known else None
-
-
-def _tag_of(entry: Entry) -> str | None:
-    """The tag an entry names; for ``host/app:1.2@sha256:...`` that is ``1.2``.
-
-    A name with no tag part, such as ``host/app``, yields its last component
-    rather than nothing, so a named entry is never taken for an untagged one.
-    """
-    value = entry.get("annotations", {}).get(REF_NAME)
-    if not isinstance(value, str):
-        return None
-    name = value.split("@", 1)[0]
-    return name[max(name.rfind("/"), name.rfind(":")) + 1 :] or None
-
-
-def _drop_tag(entries: list[Entry], tag: str) -> list[Entry]:
-    """Entries without ``tag``; a manifest that only it held stays, untagged."""
-    kept_digests = {e["digest"] for e in entries if _tag_of(e) != tag}
-    result = []
-    for entry in entries:
-        if _tag_of(entry) != tag:
-            result.append(entry)
-        elif entry["digest"] not in kept_digests:
-            kept_digests.add(entry["digest"])
-            annotations = entry.get("annotations", {})
-            rest = {k: v for k, v in annotations.items() if k != REF_NAME}
-            untagged = {k: v for k, v in entry.items() if k != "annotations"}
-            result.append(untagged | ({"annotations": rest} if rest else {}))
-    return result
-
-
-@functools.lru_cache(maxsize=32)
-def _load_index(path: Path, version: tuple[int, int, int]) -> dict[str, Any]:
-    # Cached per (inode, size, mtime): N tags would mean N parses. Never mutated.
-    malformed = errors.ProtocolError(f"{path} is not an OCI index", hint=_RESTORE)
-    try:
-        document = json.loads(path.read_bytes())
-    except ValueError:
-        raise malformed from None
-    entries = document.get("manifests") if isinstance(document, dict) else None
-    if not isinstance(entries, list) or not all(map(_is_entry, entries)):
-        raise malformed
-    return dict(document)
-
-
-def _is_entry(value: object) -> bool:
-    match value:
-        case {"mediaType": str(), "digest": str(digest), "size": int(), **rest}:
-            with suppress(errors.InvalidReference):
-                parse_digest(digest)
-                return isinstance(rest.get("annotations", {}), dict)
-    return False
 
 
 def _require_blobs(layout: Path, manifest: Manifest) -> None:
@@ -338,37 +296,12 @@ def _blob_path(layout: Path, digest: str) -> Path:
 
 
 def _verify(raw: bytes, digest: str, where: object) -> None:
-    actual = compute_digest(raw, digest.partition(":")[0])
-    if actual != digest:
-        raise errors.DigestMismatch(
-            f"{where} does not match its digest: expected {digest}, got {actual}",
-            hint="The file changed after it was written; deletes on it are blocked",
-        )
-
-
-def _write_index(layout: Path, document: dict[str, Any], entries: list[Entry]) -> None:
-    # Compact, as the Go tools that write layouts do; other fields keep their order.
-    updated = {**document, "manifests": entries}
-    text = json.dumps(updated, separators=(",", ":"), ensure_ascii=False)
-    _replace_file(layout / _INDEX, text.encode(), like=layout / _INDEX)
-    # A quick rewrite can keep inode, size and (coarse) mtime: distrust the cache.
-    _load_index.cache_clear()
-
-
-def _replace_file(path: Path, data: bytes, like: Path) -> None:
-    mode = stat.S_IMODE(like.stat().st_mode)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
+    verify_digest(
+        raw,
+        digest,
+        where,
+        hint="The file changed after it was written; deletes on it are blocked",
+    )
 
 
 @contextmanager
