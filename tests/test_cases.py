@@ -490,6 +490,33 @@ async def test_rc29_index_size_dedupes_blobs_across_platforms() -> None:
     assert image.size == 57_702_939
     assert [p.size for p in image.platforms] == [30_201_469, 28_701_470]
     assert image.size != 645
+    assert image.warnings == ()
+
+
+async def test_rc29_wrong_descriptor_size_in_an_index_is_reported() -> None:
+    replay = Replay()
+    index, amd64, arm64 = steps(CASES["RC-29"])
+    wrong = json.loads(index["response"]["body"])
+    wrong["manifests"][0]["size"] = 999
+    raw = json.dumps(wrong)
+    response = {**index["response"], "body": raw}
+    response["headers"] = {
+        **response["headers"],
+        "Docker-Content-Digest": compute_digest(raw.encode()),
+    }
+    replay.add("GET", index["request"]["url"], response)
+    replay.add_steps([amd64, arm64])
+    unknown = '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}'
+    for _ in range(2):
+        for step in (amd64, arm64):
+            config = json.loads(step["response"]["body"])["config"]["digest"]
+            replay.add(
+                "GET",
+                f"https://registry.example.com/v2/team/app/blobs/{config}",
+                {"status": 404, "headers": {}, "body": unknown},
+            )
+    image = await Inspector(client(replay)).image("team/app", "2.0")
+    assert len(image.warnings) == 1 and "declares 999 bytes" in image.warnings[0]
 
 
 def test_rc32_reference_grammar() -> None:

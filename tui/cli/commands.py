@@ -142,6 +142,7 @@ def _image_text(data: dict[str, Any]) -> str:
         f"Size:       {format_size(data['size'])}",
         f"Created:    {data['created'] or '-'}",
         f"Tags:       {', '.join(data['tags']) or '-'}",
+        *(f"Warning:    {warning}" for warning in data["warnings"]),
     ]
     for platform in data["platforms"]:
         name = "/".join(

@@ -114,6 +114,7 @@ def image_json(image: Image, reference: str, tags: Sequence[str]) -> dict[str, A
         "tags": list(tags),
         "platforms": platforms,
         "attestations": [d.digest for d in image.attestations],
+        "warnings": list(image.warnings),
     }
 
 

@@ -174,7 +174,14 @@ class Inspector:
         runnable = {entry.digest for entry in index.platform_entries}
         platforms = []
         blobs: dict[str, int] = {}
+        warnings = []
         for entry, child in zip(index.manifests, children, strict=True):
+            if len(child.raw) != entry.size:
+                # Old manifest tooling wrote wrong sizes; containerd refuses them.
+                warnings.append(
+                    f"the index declares {entry.size} bytes for {entry.digest[:19]}, "
+                    f"but that manifest has {len(child.raw)}"
+                )
             if isinstance(child, ImageManifest):
                 for blob in child.blobs():
                     blobs.setdefault(blob.digest, blob.size)
@@ -194,6 +201,7 @@ class Inspector:
             platforms=tuple(platforms),
             manifest=index,
             attestations=index.attestation_entries,
+            warnings=tuple(warnings),
         )
 
     async def _child(self, repository: str, entry: Descriptor) -> Manifest:

@@ -174,6 +174,7 @@ class Image:
     platforms: tuple[PlatformImage, ...]
     manifest: Manifest
     attestations: tuple[Descriptor, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def is_index(self) -> bool:
