@@ -9,8 +9,9 @@ even when many tags share it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from . import mediatypes as mt
 from .backend import Registry
@@ -30,6 +31,8 @@ from .models import (
 
 __all__ = ["Inspector", "Progress"]
 
+_T = TypeVar("_T")
+
 Progress = Callable[[int, int], None]
 """Called with (done, total) while many tags are being resolved."""
 
@@ -41,9 +44,11 @@ class Inspector:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self._manifests: dict[tuple[str, str], Manifest] = {}
-        self._configs: dict[tuple[str, str], ImageConfig] = {}
-        self._images: dict[tuple[str, str], Image] = {}
+        # Fetches by digest are shared: many tags on one image, resolved at
+        # the same time, cost one request, not one each.
+        self._manifests: dict[tuple[str, str], asyncio.Future[Manifest]] = {}
+        self._configs: dict[tuple[str, str], asyncio.Future[ImageConfig]] = {}
+        self._images: dict[tuple[str, str], asyncio.Future[Image]] = {}
         self._by_tag: dict[str, dict[str, str]] = {}
 
     def forget(self, repository: str) -> None:
@@ -55,29 +60,36 @@ class Inspector:
 
     async def manifest(self, repository: str, reference: str) -> Manifest:
         """A manifest by tag or digest; by-digest results are cached."""
-        key = (repository, reference)
-        if key in self._manifests:
-            return self._manifests[key]
-        manifest = await self.registry.manifest(repository, reference)
-        self._manifests[(repository, manifest.digest)] = manifest
-        return manifest
+        if not reference.startswith(("sha256:", "sha512:")):
+            manifest = await self.registry.manifest(repository, reference)
+            done = asyncio.get_running_loop().create_future()
+            done.set_result(manifest)
+            self._manifests.setdefault((repository, manifest.digest), done)
+            return manifest
+        return await _shared(
+            self._manifests,
+            (repository, reference),
+            lambda: self.registry.manifest(repository, reference),
+        )
 
     async def config(self, repository: str, descriptor: Descriptor) -> ImageConfig:
         """The image config a manifest points at, verified and cached."""
-        key = (repository, descriptor.digest)
-        if key not in self._configs:
+
+        async def fetch() -> ImageConfig:
             raw = await self.registry.blob(repository, descriptor.digest)
             verify_digest(raw, descriptor.digest, "image config")
-            self._configs[key] = parse_config(raw)
-        return self._configs[key]
+            return parse_config(raw)
+
+        return await _shared(self._configs, (repository, descriptor.digest), fetch)
 
     async def image(self, repository: str, reference: str) -> Image:
         """Resolve a tag or digest into an :class:`Image`."""
         manifest = await self.manifest(repository, reference)
-        key = (repository, manifest.digest)
-        if key not in self._images:
-            self._images[key] = await self._build_image(repository, manifest)
-        return self._images[key]
+        return await _shared(
+            self._images,
+            (repository, manifest.digest),
+            lambda: self._build_image(repository, manifest),
+        )
 
     async def tagged_images(
         self,
@@ -240,6 +252,31 @@ class Inspector:
             manifest=manifest,
             config=config,
         )
+
+
+async def _shared(
+    cache: dict[tuple[str, str], asyncio.Future[_T]],
+    key: tuple[str, str],
+    make: Callable[[], Coroutine[Any, Any, _T]],
+) -> _T:
+    """Run ``make`` once per key; every caller awaits the same result.
+
+    A failed fetch leaves the cache so that the next caller tries again. The
+    shared work is shielded: one caller giving up (a UI worker cancelled by
+    navigation) does not cancel it for the others.
+    """
+    future = cache.get(key)
+    if future is None:
+        future = asyncio.ensure_future(make())
+        cache[key] = future
+
+        def settle(done: asyncio.Future[_T]) -> None:
+            failed = done.cancelled() or done.exception() is not None
+            if failed and cache.get(key) is done:
+                del cache[key]
+
+        future.add_done_callback(settle)
+    return await asyncio.shield(future)
 
 
 def _newest(values: Iterable[datetime | None]) -> datetime | None:
