@@ -28,11 +28,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from registry_server import RegistryServer  # noqa: E402
-from seed import push_image  # noqa: E402
+from registry_server import RegistryServer
+from seed import push_image
 
-from tui.registry.client import RegistryClient  # noqa: E402
-from tui.registry.images import Inspector  # noqa: E402
+from tui.registry.client import RegistryClient
+from tui.registry.images import Inspector
 
 REPOSITORY = "bench/app"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
