@@ -35,8 +35,10 @@ class SeededRegistry:
 
 
 @contextmanager
-def _running(*, delete_enabled: bool = True) -> Iterator[RegistryServer]:
-    server = RegistryServer(delete_enabled=delete_enabled)
+def _running(
+    *, delete_enabled: bool = True, login: tuple[str, str] | None = None
+) -> Iterator[RegistryServer]:
+    server = RegistryServer(delete_enabled=delete_enabled, login=login)
     try:
         server.start()
     except RegistryUnavailableError as error:
@@ -77,3 +79,13 @@ def registry_no_delete() -> Iterator[SeededRegistry]:
     """Like ``seeded_fresh_registry``, with deletes disabled (they answer 405)."""
     with _running(delete_enabled=False) as server:
         yield SeededRegistry(server, seed_registry(server.url, SMALL_PLAN))
+
+
+LOGIN = ("ci-user", "s3cret:with:colons")
+
+
+@pytest.fixture
+def registry_with_login() -> Iterator[RegistryServer]:
+    """An empty registry that asks for HTTP Basic credentials (``LOGIN``)."""
+    with _running(login=LOGIN) as server:
+        yield server

@@ -67,8 +67,15 @@ class RegistryServer:
     405, as many production registries do.
     """
 
-    def __init__(self, *, delete_enabled: bool = True, root: Path | None = None):
+    def __init__(
+        self,
+        *,
+        delete_enabled: bool = True,
+        root: Path | None = None,
+        login: tuple[str, str] | None = None,
+    ):
         self.delete_enabled = delete_enabled
+        self.login = login
         self._owned_tmp: tempfile.TemporaryDirectory[str] | None = None
         if root is None:
             self._owned_tmp = tempfile.TemporaryDirectory(prefix="tagyard-registry-")
@@ -120,7 +127,25 @@ class RegistryServer:
             "      enabled: false\n"
             "http:\n"
             f"  addr: 127.0.0.1:{self.port}\n"
-            f"  secret: {_HTTP_SECRET}\n"
+            f"  secret: {_HTTP_SECRET}\n" + self._auth_text()
+        )
+
+    def _auth_text(self) -> str:
+        # With a login, the registry asks for HTTP Basic credentials checked
+        # against an htpasswd file, which CNCF Distribution reads as bcrypt.
+        if self.login is None:
+            return ""
+        import bcrypt
+
+        user, password = self.login
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+        path = self.root / "htpasswd"
+        path.write_text(f"{user}:{hashed}\n")
+        return (
+            "auth:\n"
+            "  htpasswd:\n"
+            "    realm: tagyard-tests\n"
+            f"    path: {json.dumps(str(path))}\n"
         )
 
     def start(self) -> RegistryServer:
@@ -155,7 +180,8 @@ class RegistryServer:
                 stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + _START_TIMEOUT
-        with httpx.Client(timeout=1.0) as client:
+        auth = httpx.BasicAuth(*self.login) if self.login else None
+        with httpx.Client(timeout=1.0, auth=auth) as client:
             while time.monotonic() < deadline:
                 if self._process.poll() is not None:
                     code = self._process.returncode
