@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from registry_server import RegistryServer, RegistryUnavailableError
@@ -32,6 +33,20 @@ class SeededRegistry:
     def url(self) -> str:
         """``http://127.0.0.1:PORT``."""
         return self.server.url
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test's journal, config and docker credentials in ``tmp_path``.
+
+    Nothing a test does reaches the real home directory: the journal goes to
+    ``tmp_path/state``, the config is ``tmp_path/config.toml`` and docker's
+    config folder is ``tmp_path/docker``.
+    """
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    return tmp_path
 
 
 @contextmanager

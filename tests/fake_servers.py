@@ -34,14 +34,8 @@ def serve(status: int, headers: dict[str, str], body: bytes) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output clean
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(Handler) as host:
+        yield host
 
 
 @contextmanager
@@ -83,7 +77,17 @@ def delaying_proxy(
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output clean
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    try:
+        with _serving(Handler) as host:
+            yield host
+    finally:
+        client.close()
+
+
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port in a thread; yields ``host:port``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -91,4 +95,3 @@ def delaying_proxy(
     finally:
         server.shutdown()
         server.server_close()
-        client.close()

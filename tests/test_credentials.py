@@ -27,14 +27,6 @@ USER, PASSWORD = LOGIN
 ENCODED = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 
 
-@pytest.fixture(autouse=True)
-def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    return tmp_path
-
-
 @pytest.fixture
 def pushed(registry_with_login: RegistryServer) -> str:
     """One image tagged 1.0 and latest in ``team/app``; returns the host.

@@ -24,16 +24,6 @@ from tui.registry.journal import Journal
 from tui.registry.readonly import ReadOnlyError
 
 
-@pytest.fixture(autouse=True)
-def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own journal folder and an empty config."""
-    state = tmp_path / "state"
-    monkeypatch.setenv("XDG_STATE_HOME", str(state))
-    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    return state
-
-
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
     captured = capsys.readouterr()
@@ -138,7 +128,7 @@ def test_undo_restores_the_same_digest_under_the_same_tags(
     assert code == 0
     assert tags_of(host, "small/app") == {"1.0": before["1.0"]}
 
-    journal = private_state / "tagyard" / "journal.jsonl"
+    journal = private_state / "state" / "tagyard" / "journal.jsonl"
     assert journal.stat().st_mode & 0o777 == 0o600
     records = [json.loads(line) for line in journal.read_text().splitlines()]
     assert [r["type"] for r in records] == ["delete", "result"]
@@ -186,7 +176,7 @@ def test_sigkill_during_a_bulk_delete_leaves_an_exact_journal(
         for n in range(20)
     ]
     with delaying_proxy(fresh_registry.url, delay=0.25) as proxy:
-        env = {**os.environ, "XDG_STATE_HOME": str(private_state)}
+        env = {**os.environ, "XDG_STATE_HOME": str(private_state / "state")}
         references = [f"{proxy}/bulk/x@{digest}" for digest in digests]
         process = subprocess.Popen(
             [sys.executable, "-m", "tui", "rm", "--yes", *references],
@@ -194,7 +184,7 @@ def test_sigkill_during_a_bulk_delete_leaves_an_exact_journal(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        journal = private_state / "tagyard" / "journal.jsonl"
+        journal = private_state / "state" / "tagyard" / "journal.jsonl"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             lines = journal.read_text().count("\n") if journal.exists() else 0
