@@ -19,6 +19,7 @@ from ..connect import Target, open_registry, parse_target
 from ..registry.errors import InvalidReference
 from ..registry.images import Inspector
 from ..registry.models import TaggedImage
+from ..registry.readonly import ReadOnlyError
 from .output import (
     format_created,
     format_size,
@@ -96,6 +97,16 @@ async def inspect_image(
         return 0
     out.write(_image_text(image_json(image, reference, tags)))
     return 0
+
+
+def refuse_if_read_only(command: str, read_only: bool, config: Config) -> None:
+    """Stop a changing command before it starts when tagyard runs read-only."""
+    if read_only or config.read_only:
+        raise ReadOnlyError(
+            f"tagyard runs read-only: {command} is refused",
+            hint="Drop --read-only (or read_only = true in the config) to change "
+            "anything",
+        )
 
 
 def repository_target(text: str) -> Target:

@@ -18,9 +18,8 @@ from ..registry.errors import InvalidReference, RegistryError, UnsafeDelete
 from ..registry.images import Inspector
 from ..registry.journal import Journal
 from ..registry.models import DeleteOutcome
-from ..registry.readonly import ReadOnlyError
 from ..registry.undo import undo_entry
-from .commands import repository_target
+from .commands import refuse_if_read_only, repository_target
 from .output import short_digest, table
 
 __all__ = ["remove", "undo"]
@@ -42,11 +41,7 @@ async def remove(
     confirm: Confirm,
 ) -> int:
     """Delete tags (``:tag``, only that tag) and images (``@digest``, all tags)."""
-    if read_only or config.read_only:
-        raise ReadOnlyError(
-            "tagyard runs read-only: rm is refused",
-            hint="Drop --read-only (or read_only = true in the config) to delete",
-        )
+    refuse_if_read_only("rm", read_only, config)
     targets = [repository_target(text) for text in texts]
     for text, target in zip(texts, targets, strict=True):
         if target.tag and target.digest:
@@ -136,8 +131,7 @@ async def undo(
         headers = ["ID", "TIME", "REPOSITORY", "ACTION", "TAGS", "DIGEST", "STATE"]
         out.write(table(headers, rows) + "\n")
         return 0
-    if read_only or config.read_only:
-        raise ReadOnlyError("tagyard runs read-only: undo is refused")
+    refuse_if_read_only("undo", read_only, config)
     entry = journal.find(key)
     target = parse_target(entry.registry, registry_only=True)
     registry = open_registry(target, config, insecure=insecure)

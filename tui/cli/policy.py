@@ -18,8 +18,7 @@ from ..registry.errors import InvalidReference, RegistryError
 from ..registry.images import Inspector
 from ..registry.journal import Journal
 from ..registry.manifests import parse_datetime
-from ..registry.readonly import ReadOnlyError
-from .commands import repository_target
+from .commands import refuse_if_read_only, repository_target
 from .output import format_size, iso, short_digest, table
 
 __all__ = ["apply", "parse_at", "preview", "read_policy", "validate"]
@@ -135,8 +134,7 @@ async def apply(
     confirm: Confirm,
 ) -> int:
     """Re-read the repository, evaluate, confirm, then expire what the preview does."""
-    if read_only or config.read_only:
-        raise ReadOnlyError("tagyard runs read-only: policy apply is refused")
+    refuse_if_read_only("policy apply", read_only, config)
     policy = read_policy(policy_file)
     moment = parse_at(at)
     snapshot, inspector = await load_snapshot(repository, None, config, insecure)
