@@ -41,7 +41,7 @@ import platformdirs
 
 from .registry.credentials import Credentials
 from .registry.errors import RegistryError
-from .registry.reference import normalize_host, parse_reference
+from .registry.reference import normalize_host, parse_repository
 
 __all__ = [
     "COPY_TOOLS",
@@ -231,7 +231,7 @@ def _bookmarks(path: Path, where: str, value: Any) -> tuple[str, ...]:
         raise ConfigError(f"{path}: {where} must be a list of repository names")
     for name in value:
         try:
-            parse_reference(f"localhost/{name}")
+            parse_repository(f"localhost/{name}")
         except RegistryError:
             raise ConfigError(
                 f"{path}: {where}: {name!r} is not a repository name"

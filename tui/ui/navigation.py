@@ -75,6 +75,15 @@ class History:
         if current is not None and current.repository is not None:
             self.entries[self.index] = replace(current, tag=tag)
 
+    def forget(self, source: Source) -> None:
+        """Drop every location in ``source`` (a registry that was removed)."""
+        current = self.current
+        self.entries = [entry for entry in self.entries if entry.source is not source]
+        if current in self.entries:
+            self.index = self.entries.index(current)
+        else:
+            self.index = len(self.entries) - 1
+
     def step(self, offset: int) -> Location | None:
         """Move back (-1) or forward (+1); None when there is nowhere to go."""
         target = self.index + offset
@@ -117,6 +126,11 @@ class Navigator:
         current = self.history.current
         if current is not None and current.repository == self.screen.repository:
             self.history.retag(tag)
+        self._show()
+
+    def forget(self, source: Source) -> None:
+        """``source`` was removed: drop it from the history and the breadcrumbs."""
+        self.history.forget(source)
         self._show()
 
     def _show(self) -> None:

@@ -26,7 +26,7 @@ __all__ = [
     "list_tags",
 ]
 
-_NO_CATALOG = "this registry lists no repositories: name one on the command line"
+_NO_CATALOG = "this registry lists no repositories: + adds one by name"
 
 
 class RepositoriesLoaded(Message):
@@ -81,18 +81,28 @@ async def list_repositories(
     registry refuses is not a failure: many registries deny the catalog to
     accounts that may still pull, and the named repository can be opened
     without it. An unreachable registry is a failure either way.
+
+    The registry's bookmarks (``bookmarks`` in its configuration table) are
+    listed after the catalog's names, or alone when there is no catalog.
     """
+    settings = sources.config.settings_for(source.label)
+    bookmarks = list(settings.bookmarks) if settings else []
     try:
         registry = sources.open(source).registry
         if not registry.supports_catalog:
             await registry.ping()
-            return RepositoriesLoaded(source, [], _NO_CATALOG)
-        return RepositoriesLoaded(source, await registry.repositories())
+            return RepositoriesLoaded(
+                source, bookmarks, "" if bookmarks else _NO_CATALOG
+            )
+        names = await registry.repositories()
+        names += [name for name in bookmarks if name not in names]
+        return RepositoriesLoaded(source, names)
     except RegistryUnreachable as error:
         return LoadFailed(source, None, str(error))
     except RegistryError as error:
-        if named:
-            return RepositoriesLoaded(source, [], f"no catalog: {error.message}")
+        if named or bookmarks:
+            note = f"no catalog: {error.message}"
+            return RepositoriesLoaded(source, bookmarks, note)
         return LoadFailed(source, None, str(error))
 
 

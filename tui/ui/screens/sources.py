@@ -1,7 +1,9 @@
 """The registries the UI can browse, each opened once and kept until exit.
 
 A :class:`Source` is one entry of the registries pane: the registry named on
-the command line, or one from the configuration file. It is opened on first
+the command line, one from the configuration file, or one docker has
+credentials for (a key of ``auths`` in docker's ``config.json``; the several
+spellings of Docker Hub count once). It is opened on first
 use, so that a configured registry which is down costs nothing until someone
 selects it, and it keeps one :class:`~tui.registry.backend.Registry` (one
 connection pool) and one :class:`~tui.registry.images.Inspector` (one cache of
@@ -11,13 +13,17 @@ go to the one delete journal that ``tagyard undo`` reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 
-from ...config import Config
+from ...config import Config, RegistrySettings
 from ...connect import Target, open_registry, parse_target
 from ...registry.backend import Registry
+from ...registry.credentials import docker_config_path, normalize_auth_key
+from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
+from ...registry.reference import normalize_host
 
 __all__ = ["Source", "Sources"]
 
@@ -28,6 +34,7 @@ class Source:
 
     label: str
     target: Target
+    origin: str = "config"
     inspector: Inspector | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -54,11 +61,48 @@ class Sources:
         self.journal = Journal()
         self.items: list[Source] = []
         if first is not None:
-            self.items.append(Source(first.registry, first))
-        for host in config.registries:
-            if all(source.label != host for source in self.items):
+            self.items.append(Source(first.registry, first, "command line"))
+        self._add_hosts(config)
+
+    def _add_hosts(self, config: Config) -> None:
+        known = {source.label for source in self.items}
+        hosts = [(host, "config") for host in config.registries]
+        hosts += [(host, "docker config") for host in docker_hosts()]
+        for host, origin in hosts:
+            if host not in known:
+                known.add(host)
                 target = parse_target(host, registry_only=True)
-                self.items.append(Source(host, target))
+                self.items.append(Source(host, target, origin))
+
+    async def reconfigure(self, config: Config) -> None:
+        """Use ``config`` from now on (after the UI changed the file).
+
+        Registries that left the file (and that docker does not know either)
+        leave the list; those whose settings changed are closed, to be opened
+        again with the new settings on their next use.
+        """
+        before = self.config
+        self.config = config
+        docker = set(docker_hosts())
+        kept: list[Source] = []
+        for source in self.items:
+            host = source.label
+            if source.origin == "config" and host not in config.registries:
+                if host not in docker:
+                    await self.close(source)
+                    continue
+                source.origin = "docker config"
+            if _connection(before, host) != _connection(config, host):
+                await self.close(source)
+            kept.append(source)
+        self.items = kept
+        self._add_hosts(config)
+
+    async def close(self, source: Source) -> None:
+        """Close the registry of ``source``; it opens again on its next use."""
+        if source.registry is not None:
+            await source.registry.aclose()
+        source.inspector = None
 
     def open(self, source: Source) -> Inspector:
         """The source's inspector, opening the registry on first use.
@@ -80,6 +124,33 @@ class Sources:
     async def aclose(self) -> None:
         """Close every registry that was opened."""
         for source in self.items:
-            if source.registry is not None:
-                await source.registry.aclose()
-            source.inspector = None
+            await self.close(source)
+
+
+def _connection(config: Config, host: str) -> RegistrySettings | None:
+    """How ``host`` is reached; its bookmarks do not change that."""
+    settings = config.settings_for(host)
+    return replace(settings, bookmarks=()) if settings else None
+
+
+def docker_hosts() -> list[str]:
+    """The registries docker's ``config.json`` holds credentials for, in its order.
+
+    An unreadable file or a key that is not a registry host is skipped: the
+    file belongs to docker, and logging in still works without tagyard
+    listing the host.
+    """
+    try:
+        document = json.loads(docker_config_path().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    auths = document.get("auths") if isinstance(document, dict) else None
+    hosts: list[str] = []
+    for key in auths if isinstance(auths, dict) else {}:
+        try:
+            host = normalize_host(normalize_auth_key(str(key)))
+        except RegistryError:
+            continue
+        if host not in hosts:
+            hosts.append(host)
+    return hosts
