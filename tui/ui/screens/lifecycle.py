@@ -230,6 +230,12 @@ class LifecycleScreen(Screen[None]):
         self.editor.focus()
 
     def action_close(self) -> None:
+        # Closing the pane cancels its workers; a delete cut off mid-request
+        # would leave its journal entry "in flight", so an apply is waited for.
+        applying = (w for w in self.workers if w.node is self and w.group == "apply")
+        if any(not w.is_finished for w in applying):
+            self.notify("Wait until the policy is applied", severity="warning")
+            return
         self.dismiss()
 
     def action_load(self) -> None:
