@@ -51,8 +51,9 @@ class CopyMenu(ModalScreen[CopyChoice | None]):
 
     @staticmethod
     def _option(number: int, choice: CopyChoice) -> Option:
+        # The text can be long (a digest, a path): it gets a line of its own.
         prompt = Text.assemble(
-            (f"{number + 1} ", "bold"), (f"{choice.label:<18}", "bold"), choice.text
+            (f"{number + 1}  {choice.label}\n", "bold"), ("   ", ""), choice.text
         )
         return Option(prompt, id=str(number))
 

@@ -73,14 +73,19 @@ class RegistryForm(ModalScreen[None]):
                     values.get(name, ""),
                     placeholder=placeholder,
                     password=name == "password",
+                    compact=True,
                     id=f"registry-{name}",
                 )
             insecure = bool(settings and settings.insecure)
-            yield Checkbox("plain HTTP (insecure)", insecure, id="registry-insecure")
+            yield Checkbox(
+                "plain HTTP (insecure)", insecure, compact=True, id="registry-insecure"
+            )
             yield Static("", id="registry-form-error", markup=False)
             with Horizontal(id="registry-form-buttons"):
-                yield Button("Save", variant="primary", id="registry-save")
-                yield Button("Cancel", id="registry-cancel")
+                yield Button(
+                    "Save", variant="primary", compact=True, id="registry-save"
+                )
+                yield Button("Cancel", compact=True, id="registry-cancel")
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#registry-{name}", Input).value.strip()
@@ -132,7 +137,7 @@ class RepositoryPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="repository-prompt"):
             yield Static(self.title_text, id="repository-prompt-title", markup=False)
-            yield Input(placeholder="team/app", id="repository-name")
+            yield Input(placeholder="team/app", compact=True, id="repository-name")
             yield Static("", id="repository-prompt-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -81,16 +81,16 @@ def _summary(
 def _platforms(image: Image, picked: int) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False)
     table.add_column("")
-    table.add_column("platform", style="bold", no_wrap=True)
+    table.add_column("platform", no_wrap=True)
     table.add_column("manifest", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
     for index, platform in enumerate(image.platforms):
         table.add_row(
-            "▶" if index == picked else "",
+            Text("▶", style="bold") if index == picked else "",
             str(platform.platform or "-"),
             platform.digest,
             format_size(platform.size),
-            style="reverse" if index == picked else "",
+            style="bold" if index == picked else "",
         )
     return table
 
