@@ -10,6 +10,7 @@ current entry, so going back returns to it.
 
 :class:`Navigator` connects a history to the browser screen: the screen
 tells it what it opened, and it sets the breadcrumbs and replays a location.
+The history lives as long as the app; it is not saved between runs.
 """
 
 from __future__ import annotations

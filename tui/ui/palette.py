@@ -6,6 +6,11 @@ show, and with the key it is bound to now (after the configuration's
 ``[keys]``). On the browser the palette also lists the repositories loaded for
 the current registry: choosing one opens its tags, as a visit that back
 (``[``) returns from.
+
+Only the bindings active where the keyboard is are listed (the focused pane,
+the screen, the app): the keys of the other panes act on a pane that is not
+focused, so running them from here would act on the wrong thing. The help
+screen lists every key.
 """
 
 from __future__ import annotations

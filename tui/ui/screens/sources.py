@@ -138,7 +138,9 @@ def docker_hosts() -> list[str]:
 
     An unreadable file or a key that is not a registry host is skipped: the
     file belongs to docker, and logging in still works without tagyard
-    listing the host.
+    listing the host. Hosts that appear only under ``credHelpers`` are not
+    listed: a helper may answer for hosts one never browses (cloud helpers
+    are often set up for every region), so only ``auths`` counts as a login.
     """
     try:
         document = json.loads(docker_config_path().read_text(encoding="utf-8"))
