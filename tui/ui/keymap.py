@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import Keys, key_to_character
+from textual.theme import BUILTIN_THEMES
 
 from ..config import Config, ConfigError
 
@@ -75,7 +76,7 @@ def check_config(config: Config, app: App[object] | None = None) -> None:
                     hint='Write keys as Textual does: "x", "ctrl+x", "f5", "delete"',
                 )
     if config.theme is not None:
-        themes = (app or App()).available_themes
+        themes = app.available_themes if app else BUILTIN_THEMES
         if config.theme not in themes:
             raise ConfigError(
                 f"{config.path}: theme {config.theme!r} is not a theme",
