@@ -89,8 +89,8 @@ class ExpiryConfirmScreen(ConfirmScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "scroll_list(1)", "Scroll down", show=False),
-        Binding("up,k", "scroll_list(-1)", "Scroll up", show=False),
+        Binding("down,j", "scroll_list(1)", "Down", show=False, id="expiry.down"),
+        Binding("up,k", "scroll_list(-1)", "Up", show=False, id="expiry.up"),
     ]
 
     def compose(self) -> ComposeResult:
