@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -24,6 +25,9 @@ from ..listing import Filter, FilterError
 __all__ = ["FilterBar", "Filterable", "ListingChanged", "open_filter", "sync_filter"]
 
 _PLACEHOLDER = "filter: text, ~regex or re:regex, ! in front inverts"
+# Rebuilding a table of thousands of rows takes a noticeable moment; while
+# the user is still typing, only the last text within this pause is applied.
+_TYPING_PAUSE = 0.12
 
 
 @runtime_checkable
@@ -64,6 +68,8 @@ class FilterBar(Horizontal):
         self.listing = listing
         self.input = Input(listing.active_filter.text, placeholder=_PLACEHOLDER)
         self.error = Static("", classes="filter-error", markup=False)
+        self._waiting: Filter | None = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("/", classes="filter-prompt")
@@ -83,10 +89,28 @@ class FilterBar(Horizontal):
             self.error.display = True
             return
         self.error.display = False
-        self.listing.apply_filter(query)
+        self._waiting = query
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(_TYPING_PAUSE, self.apply_now)
+
+    @property
+    def pending(self) -> bool:
+        """Whether typed text waits for the typing pause to be applied."""
+        return self._waiting is not None
+
+    def apply_now(self) -> None:
+        """Apply what was typed last, without waiting for the pause."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._waiting is not None:
+            self.listing.apply_filter(self._waiting)
+            self._waiting = None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.apply_now()
         self.listing.focus()
         if not self.listing.active_filter.active:
             self.remove()
@@ -95,7 +119,8 @@ class FilterBar(Horizontal):
             self.input.value = self.listing.active_filter.text
 
     def action_close(self) -> None:
-        self.listing.apply_filter(Filter())
+        self._waiting = Filter()
+        self.apply_now()
         self.listing.focus()
         self.remove()
 
