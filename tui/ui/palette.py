@@ -24,7 +24,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .keymap import shown_keys
 from .screens.browser import BrowserScreen
-from .widgets.lists import NameList
+from .widgets.repositories import RepositoryList
 
 __all__ = ["BrowserCommands"]
 
@@ -55,12 +55,12 @@ class BrowserCommands(Provider):
             yield _Command(item.binding.description, f"key {' '.join(keys)}", run)
 
         if isinstance(screen, BrowserScreen) and screen.source is not None:
-            names = screen.query_one("#repositories", NameList)
+            # Every listed name, also those a closed namespace or a filter hides.
+            names = screen.query_one("#repositories", RepositoryList).names
             label = screen.source.label
-            for option in names.options:
-                if option.id is not None:
-                    jump = partial(screen.navigator.jump, option.id)
-                    yield _Command(option.id, f"repository of {label}", jump)
+            for name in names:
+                jump = partial(screen.navigator.jump, name)
+                yield _Command(name, f"repository of {label}", jump)
 
     async def discover(self) -> Hits:
         for command in self._commands():
