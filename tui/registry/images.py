@@ -128,13 +128,15 @@ class Inspector:
             nonlocal done
             try:
                 digest = await self.registry.resolve(repository, tag)
-                return TaggedImage(tag, await self.image(repository, digest))
+                entry = TaggedImage(tag, await self.image(repository, digest))
             except (NotFound, ProtocolError) as error:
-                return TaggedImage(tag, None, str(error))
-            finally:
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+                entry = TaggedImage(tag, None, str(error))
+            # Counted only when a tag is settled: a cancelled load reports
+            # nothing more.
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            return entry
 
         return list(await asyncio.gather(*(one(tag) for tag in tags)))
 
