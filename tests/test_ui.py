@@ -167,7 +167,8 @@ async def test_keyboard_walk_from_registries_to_details(
         await pilot.press("enter")
         await until(pilot, lambda: screen.repository == "small/app", "repositories")
         repositories = screen.query_one("#repositories", NameList)
-        assert [o.id for o in repositories.options] == ["small/app", "small/multi"]
+        ids = [o.id for o in repositories.options]
+        assert ids == ["small/", "small/app", "small/multi"]
         assert focused_id(app) == "repositories"
 
         await pilot.press("j")
@@ -209,7 +210,7 @@ async def test_command_line_reference_opens_at_the_tag(
         assert current is not None and current.tag == "latest"
         assert screen.tags.current is not None
         row = screen.tags.get_row("latest")
-        assert [str(cell) for cell in row[:3]] == ["a", "latest", "= 2.0"]
+        assert [str(cell) for cell in row[:4]] == [" ", "a", "latest", "= 2.0"]
 
 
 @pytest.mark.registry
@@ -285,8 +286,8 @@ async def test_a_tag_whose_image_is_broken_shows_its_error_in_its_row(
         cells = [str(cell) for cell in screen.tags.get_row("v1")]
         assert "2 unreadable" in str(screen.pane("tags").border_subtitle)
         details = plain(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
-    assert cells[3] == "error"
-    assert cells[6].startswith("index entry sha256:")
+    assert cells[4] == "error"
+    assert cells[7].startswith("index entry sha256:")
     assert f"index entry {child} is missing from small/multi" in details
     assert notes == []
 
@@ -309,7 +310,7 @@ async def test_copy_falls_back_to_osc52_without_a_system_clipboard(
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
-        await pilot.press("c")
+        await pilot.press("c", "enter")
         await until(pilot, lambda: notes, "a notification")
         assert app.clipboard == f"docker pull {host}/small/app:2.0"
     assert notes[0].title == "Copied to the terminal clipboard (OSC 52)"
@@ -332,7 +333,7 @@ async def test_copy_uses_the_system_clipboard_when_there_is_one(
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
         await pilot.press("C")
         await until(pilot, lambda: notes, "a notification")
-        await pilot.press("c")
+        await pilot.press("c", "enter")
         await until(pilot, lambda: len(notes) == 2, "a second notification")
         assert app.clipboard == ""
     assert copied == [
@@ -453,7 +454,8 @@ async def test_read_only_mode_refuses_to_delete(
         await pilot.press("d")
         await pilot.pause(0.1)
         assert isinstance(app.screen, BrowserScreen)
-    assert notes[-1].message == "tagyard runs read-only: deletes are off"
+    # The delete keys are hidden in read-only mode, so pressing one says nothing.
+    assert notes == []
     assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
 
 
@@ -568,7 +570,7 @@ async def test_demo_delete_and_copy_on_a_layout(
     async with app.run_test(size=SIZE) as pilot:
         # One layout named on the command line is a registry of one repository.
         await open_at(pilot, "worker", ["3.1.4", "3.2.0", "stable"])
-        await pilot.press("c", "d")
+        await pilot.press("c", "enter", "d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
         assert isinstance(app.screen, ConfirmScreen)
         assert "These tags on the same image stay: stable." in app.screen.body

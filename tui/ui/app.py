@@ -1,14 +1,13 @@
 """The Textual application and the entry point the ``tagyard`` command calls.
 
-Not handled yet: keys cannot be remapped from the configuration file. Every
-binding has an id (``tag.delete``, ``browse.refresh``, ...) so that Textual's
-keymap can remap it once the file has a table for keys; until then the help
-screen shows the keys as defined. Repositories are listed flat, not grouped
-by namespace.
+Every binding has an id (``tag.delete``, ``nav.back``, ...); the
+configuration's ``[keys]`` table remaps them through Textual's keymap, and the
+help screen and the command palette show the keys as remapped.
 """
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import App
@@ -16,8 +15,12 @@ from textual.binding import Binding, BindingType
 
 from ..config import Config
 from ..connect import Target, parse_target
+from .clock import Clock, utc_now
+from .keymap import check_config
+from .palette import BrowserCommands
 from .screens.browser import BrowserScreen
 from .screens.help import HelpScreen, help_sections
+from .screens.journal import JournalScreen
 from .screens.sources import Sources
 
 __all__ = ["TagyardApp", "build_app", "run_app"]
@@ -26,19 +29,30 @@ __all__ = ["TagyardApp", "build_app", "run_app"]
 class TagyardApp(App[int]):
     """Browse registries; owns the open registries and closes them on exit."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "app.tcss",
+        "lifecycle.tcss",
+        "journal.tcss",
+        "dialogs.tcss",
+    ]
     TITLE = "tagyard"
+    COMMANDS = App.COMMANDS | {BrowserCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("J", "journal", "Delete journal", id="app.journal"),
     ]
 
     def __init__(self, sources: Sources, start: Target | None = None) -> None:
         super().__init__()
         self.sources = sources
         self.start = start
+        self.now: Clock = utc_now
 
     def on_mount(self) -> None:
+        if self.sources.config.theme:
+            self.theme = self.sources.config.theme
+        self.set_keymap(self.sources.config.keys)
         self.push_screen(BrowserScreen(self.sources, self.start))
 
     async def on_unmount(self) -> None:
@@ -46,7 +60,12 @@ class TagyardApp(App[int]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+            sections = help_sections(self.BINDINGS, read_only=self.sources.read_only)
+            self.push_screen(HelpScreen(sections, self.sources.config.keys))
+
+    def action_journal(self) -> None:
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen(self.sources))
 
 
 def build_app(
@@ -63,6 +82,7 @@ def build_app(
         from ..demo import prepare_demo
 
         target = f"oci:{prepare_demo()}"
+    check_config(config)
     start = parse_target(target) if target else None
     sources = Sources(config, insecure=insecure, read_only=read_only, first=start)
     return TagyardApp(sources, start)

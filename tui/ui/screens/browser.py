@@ -23,12 +23,22 @@ from textual.worker import Worker, WorkerState
 from ...connect import Target
 from ...registry.errors import RegistryError
 from ...registry.models import TaggedImage
+from ..listing import tags_title
+from ..navigation import Navigator
+from ..registries import RegistryManager
 from ..widgets.details import ImageDetails
+from ..widgets.filterbar import ListingChanged, open_filter, sync_filter
 from ..widgets.lists import NameList
 from ..widgets.pane import Pane
+from ..widgets.registries import RegistryList
+from ..widgets.repositories import RepositoryList
 from ..widgets.tags import TagTable
-from . import deleting, loading
-from .clipboard import copy_text, pull_command
+from ..writes import hidden_when_read_only
+from . import bulk, deleting, loading
+from .changes import RepositoryChanged
+from .clipboard import pull_command
+from .copymenu import offer_copy
+from .lifecycle import LifecycleScreen
 from .loading import LoadFailed, RepositoriesLoaded, TagsLoaded, TagsProgressed
 from .sources import Source, Sources
 
@@ -45,7 +55,7 @@ _NOTHING_CONFIGURED = """No registry to show yet. Start tagyard with one:
   tagyard --demo         the bundled sample
 
 Registries configured as [registries."HOST"] tables in {path}
-are listed here too."""
+are listed here too: a, in the registries pane, adds one."""
 
 
 class BrowserScreen(Screen[None]):
@@ -61,10 +71,17 @@ class BrowserScreen(Screen[None]):
             "shift+tab", "cycle(-1)", "Previous pane", show=False, id="browse.prev"
         ),
         Binding("r", "refresh", "Refresh", id="browse.refresh"),
-        Binding("c", "copy(False)", "Copy pull", id="tag.copy"),
+        Binding("slash", "filter", "Filter", key_display="/", id="list.filter"),
+        Binding("[,alt+left", "go(-1)", "Go back", show=False, id="nav.back"),
+        Binding("],alt+right", "go(1)", "Go forward", show=False, id="nav.forward"),
+        Binding("+", "add_repository", "Add repository", id="repository.add"),
+        Binding("m", "details('raw')", "Raw manifest", id="details.raw"),
+        Binding("p", "details('platform')", "Next platform", id="details.platform"),
+        Binding("c", "copy(False)", "Copy…", id="tag.copy"),
         Binding("C", "copy(True)", "Copy @digest", id="tag.copy_digest"),
         Binding("d", "delete(False)", "Delete tag", id="tag.delete"),
         Binding("D", "delete(True)", "Delete image", id="tag.delete_image"),
+        Binding("L", "lifecycle", "Lifecycle policy", id="lifecycle.open"),
     ]
 
     def __init__(self, sources: Sources, start: Target | None = None) -> None:
@@ -76,6 +93,8 @@ class BrowserScreen(Screen[None]):
         self._want_repository = start.repository if start else None
         self._want_tag = start.tag if start else None
         self._want_row = 0
+        self.navigator = Navigator(self)
+        self.manager = RegistryManager(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,12 +102,12 @@ class BrowserScreen(Screen[None]):
             with Vertical(id="left"):
                 yield Pane(
                     "registries",
-                    NameList(id="registries", markup=False),
+                    RegistryList(self.manager, id="registries"),
                     id="registries-pane",
                 )
                 yield Pane(
                     "repositories",
-                    NameList(id="repositories", markup=False),
+                    RepositoryList(id="repositories"),
                     id="repositories-pane",
                 )
             with Vertical(id="right"):
@@ -126,8 +145,11 @@ class BrowserScreen(Screen[None]):
         """Make ``source`` the current registry and list its repositories."""
         self.source = source
         self.repository = None
-        self.sub_title = source.label
+        self.navigator.opened_source(source)
+        self.query_one("#repositories", RepositoryList).use_scope(source.label)
         self.query_one("#repositories", NameList).clear_options()
+        # Whatever the tags of the registry left behind were loading is moot.
+        self.workers.cancel_group(self, "tags")
         self._clear_tags("")
         self.pane("repositories").start_loading(f"listing {source.label}…")
         self.load_repositories(source)
@@ -144,9 +166,11 @@ class BrowserScreen(Screen[None]):
             self._want_tag = self._want_tag or self.tags.current.tag
             self._want_row = self.tags.cursor_row
         self.repository = name
+        self.tags.open_scope(f"{self.source.label} {name}")
         self._clear_tags(f"listing tags of {name}…")
-        self.pane("tags").border_title = f"tags of {name}"
+        self.pane("tags").border_title = tags_title(name, self.tags.view.sort)
         self.load_tags(self.source, name, settle)
+        self.navigator.opened_repository(name, by_cursor=settle > 0)
 
     def _clear_tags(self, status: str) -> None:
         self.tags.show_entries([])
@@ -186,10 +210,10 @@ class BrowserScreen(Screen[None]):
         from_command_line = self.start is not None and wanted == self.start.repository
         if wanted and wanted not in names and from_command_line:
             names = [*names, wanted]
-        repositories = self.query_one("#repositories", NameList)
+        repositories = self.query_one("#repositories", RepositoryList)
         repositories.show_names(names)
         pane = self.pane("repositories")
-        pane.border_subtitle = str(len(names))
+        pane.border_subtitle = repositories.summary
         pane.finish_loading(message.note or ("" if names else "no repositories"))
         if wanted:
             repositories.highlight_name(wanted)
@@ -203,12 +227,23 @@ class BrowserScreen(Screen[None]):
         if not self._is_current(message.source, message.repository):
             return
         self.tags.show_entries(message.entries)
+        repositories = self.query_one("#repositories", RepositoryList)
+        repositories.set_count(message.repository, len(message.entries))
         if not (self._want_tag and self.tags.select_tag(self._want_tag)):
             self.tags.move_cursor(row=self._want_row)
         self._want_tag, self._want_row = None, 0
         self.pane("tags").border_subtitle = self.tags.summary
         self.pane("tags").finish_loading("" if message.entries else "no tags")
         self.show_details()
+
+    def on_listing_changed(self, message: ListingChanged) -> None:
+        sync_filter(message.listing)
+        if message.listing is self.tags and self.repository is not None:
+            pane = self.pane("tags")
+            pane.border_title = tags_title(self.repository, self.tags.view.sort)
+            pane.border_subtitle = self.tags.summary if self.tags.view.entries else ""
+        elif isinstance(message.listing, RepositoryList):
+            self.pane("repositories").border_subtitle = message.listing.summary
 
     def on_load_failed(self, message: LoadFailed) -> None:
         if message.repository is None and message.source is self.source:
@@ -224,6 +259,18 @@ class BrowserScreen(Screen[None]):
 
     def _is_current(self, source: Source, repository: str | None) -> bool:
         return source is self.source and repository == self.repository
+
+    def on_repository_changed(self, message: RepositoryChanged) -> None:
+        # The lifecycle pane or the journal wrote to a repository: reload it
+        # if it is the one on display.
+        if message.concerns(self.source, self.repository):
+            self.open_repository(message.repository)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Read-only mode hides the deletes from the footer and the keys.
+        return not (
+            self.sources.read_only and hidden_when_read_only(self.BINDINGS, action)
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Registry errors are reported by the workers themselves; anything
@@ -275,14 +322,15 @@ class BrowserScreen(Screen[None]):
     def show_details(self) -> None:
         """Show the image under the tags cursor in the details pane."""
         entry = self.tags.current
+        self.navigator.showing(entry.tag if entry else None)
         details = self.query_one("#details", ImageDetails)
         if entry is None or self.repository is None or self.source is None:
             details.show_text("")
             return
-        registry = self.source.registry
-        pull = (
-            pull_command(registry, self.repository, tag=entry.tag) if registry else ""
-        )
+        registry, tool = self.source.registry, self.sources.config.copy_tool
+        pull = ""
+        if registry is not None:
+            pull = pull_command(registry, self.repository, tag=entry.tag, tool=tool)
         details.show_image(self.repository, entry, self.tags.sharing(entry), pull)
 
     def focus_pane(self, name: str) -> None:
@@ -303,6 +351,15 @@ class BrowserScreen(Screen[None]):
     def action_cycle(self, step: int) -> None:
         self.focus_pane(_PANES[(self._focused_index() + step) % len(_PANES)])
 
+    def action_go(self, offset: int) -> None:
+        self.navigator.go(offset)
+
+    def action_add_repository(self) -> None:
+        self.manager.add_repository()
+
+    def action_details(self, what: str) -> None:
+        self.query_one("#details", ImageDetails).act(what)
+
     def action_refresh(self) -> None:
         if self.source is None:
             return
@@ -321,35 +378,36 @@ class BrowserScreen(Screen[None]):
             return None
         return self.source, self.repository, entry
 
-    def action_copy(self, pinned: bool) -> None:
-        selected = self._selected()
-        if selected is None:
-            return
-        source, repository, entry = selected
-        registry = source.registry
-        if registry is None:
-            return
-        if not pinned:
-            self.copy(pull_command(registry, repository, tag=entry.tag))
-        elif entry.image is None:
-            self.notify(f"{entry.tag} has no known digest", severity="warning")
-        else:
-            self.copy(pull_command(registry, repository, digest=entry.image.digest))
+    def action_filter(self) -> None:
+        if self.focused is not None:
+            open_filter(self.focused)
 
-    @work(group="clipboard", exclusive=True, exit_on_error=False)
-    async def copy(self, text: str) -> None:
-        """Copy ``text`` and say where it went (worker)."""
-        where = await copy_text(self.app, text)
-        self.notify(text, title=f"Copied to the {where}", markup=False)
+    def action_copy(self, pinned: bool) -> None:
+        if bulk.copy_marks(self, pinned=pinned):
+            return
+        selected = self._selected()
+        if selected is not None:
+            tool = self.sources.config.copy_tool
+            offer_copy(self, selected, tool, pinned=pinned)
+
+    def action_lifecycle(self) -> None:
+        if self.source is None or self.repository is None:
+            self.notify("Open a repository first", severity="warning")
+            return
+        self.app.push_screen(
+            LifecycleScreen(self.sources, self.source, self.repository)
+        )
 
     def action_delete(self, whole_image: bool) -> None:
+        if bulk.delete_marks(self, whole_image=whole_image):
+            return
         selected = self._selected()
         if selected is None:
             return
         source, repository, entry = selected
         if self.sources.read_only:
-            self.notify("tagyard runs read-only: deletes are off", severity="warning")
-        elif whole_image and entry.image is None:
+            return
+        if whole_image and entry.image is None:
             self.notify(f"{entry.tag} has no known digest", severity="warning")
         else:
             digest = entry.image.digest if whole_image and entry.image else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -14,31 +14,49 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
+from ..keymap import shown_keys
 from ..widgets.details import ImageDetails
+from ..widgets.filterbar import FilterBar
 from ..widgets.lists import NameList
+from ..widgets.repositories import RepositoryList
 from ..widgets.tags import TagTable
+from ..writes import without_writes
 from .browser import BrowserScreen
 from .confirm import ConfirmScreen
+from .journal import JournalScreen
+from .lifecycle import LifecycleScreen
 
 __all__ = ["HelpScreen", "help_sections"]
 
 Section = tuple[str, Sequence[BindingType]]
 
 
-def help_sections(app_bindings: Sequence[BindingType]) -> list[Section]:
-    """Every binding of the UI, grouped by where it works."""
+def help_sections(
+    app_bindings: Sequence[BindingType], *, read_only: bool = False
+) -> list[Section]:
+    """Every binding of the UI, grouped by where it works.
+
+    With ``read_only`` the bindings that write to a registry are left out.
+    """
     moving = [
         *OptionList.BINDINGS,
         *NameList.BINDINGS,
+        *RepositoryList.BINDINGS,
         *TagTable.BINDINGS,
+        *FilterBar.BINDINGS,
         *ImageDetails.BINDINGS,
     ]
-    return [
+    sections: list[Section] = [
         ("Everywhere", app_bindings),
         ("Browsing", BrowserScreen.BINDINGS),
         ("In a list, the tags table or the details", moving),
+        ("Lifecycle policy", LifecycleScreen.BINDINGS),
+        ("Delete journal", JournalScreen.BINDINGS),
         ("In a confirmation", ConfirmScreen.BINDINGS),
     ]
+    if read_only:
+        return [(title, without_writes(bindings)) for title, bindings in sections]
+    return sections
 
 
 class HelpScreen(ModalScreen[None]):
@@ -50,9 +68,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("k", "scroll_up", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, sections: list[Section]) -> None:
+    def __init__(
+        self, sections: list[Section], keymap: Mapping[str, str] | None = None
+    ) -> None:
+        """``keymap`` is the configuration's ``[keys]``: ids to the keys they use."""
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog") as dialog:
@@ -80,8 +102,7 @@ class HelpScreen(ModalScreen[None]):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = rows.setdefault(binding.description, [])
-            for key in binding.key.split(","):
-                shown = self.app.get_key_display(binding.with_key(key.strip()))
+            for shown in shown_keys(self.app, binding, self.keymap):
                 if shown not in keys:
                     keys.append(shown)
         return rows

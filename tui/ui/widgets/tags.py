@@ -3,6 +3,10 @@
 Tags on the same digest get the same letter in the first column (``a``,
 ``b``, ...) and name each other in the "same as" column, so that deleting one
 of them by digest cannot surprise anybody.
+
+The rows are a :class:`~tui.ui.listing.TagView` of the loaded tags: filtered,
+sorted, and with marks (a ``●`` in the narrow column on the left) that the
+bulk actions act on.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from textual.widgets import DataTable
 
 from ...cli.output import format_created, format_size, short_digest
 from ...registry.models import TaggedImage
+from ..clock import now_for
+from ..listing import Filter, TagView, count_label
+from .filterbar import ListingChanged
 
 __all__ = ["TagTable", "digest_groups", "platform_summary"]
 
@@ -47,7 +54,11 @@ def platform_summary(entry: TaggedImage) -> str:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def _mark(marked: bool) -> Text:
+    return Text("●", style="bold yellow") if marked else Text(" ")
 
 
 def _same_as(tag: str, sharing: list[str]) -> str:
@@ -64,24 +75,40 @@ class TagTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("space", "mark", "Mark", id="tags.mark"),
+        Binding("v", "mark_range", "Mark range", id="tags.mark_range"),
+        Binding("escape", "clear_marks", "Clear marks", id="tags.clear_marks"),
+        Binding("s", "sort", "Sort", id="tags.sort"),
+        Binding("S", "sort_reverse", "Reverse sort", id="tags.sort_reverse"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.entries: list[TaggedImage] = []
         self.groups: dict[str, list[str]] = {}
+        self.view = TagView()
 
     def show_entries(self, entries: list[TaggedImage]) -> None:
-        """Replace the rows with ``entries`` (the cursor goes to the top)."""
-        self.entries = entries
+        """Replace what is loaded with ``entries`` (the cursor goes to the top)."""
+        self.view.load(entries)
         self.groups = digest_groups(entries)
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        self.entries = self.view.rows()
         letters = {digest: index for index, digest in enumerate(self.groups)}
         # Columns only ever widen; starting afresh sizes them to these rows.
         self.clear(columns=True)
+        self.add_column("", key="mark")
         for label in _COLUMNS:
             self.add_column(label, key=label or "marker")
-        for entry in entries:
-            self.add_row(*self._cells(entry, letters), key=entry.tag)
+        for entry in self.entries:
+            mark = _mark(entry.tag in self.view.marks)
+            self.add_row(mark, *self._cells(entry, letters), key=entry.tag)
+        # The table measures new rows once it is idle, but a frame drawn in
+        # between is cached with the columns as wide as their headers; drawing
+        # again after the measuring shows the rows at their full width.
+        self.call_next(self.notify_style_update)
 
     def _cells(self, entry: TaggedImage, letters: dict[str, int]) -> list[Text]:
         image = entry.image
@@ -111,19 +138,29 @@ class TagTable(DataTable[Text]):
             Text(short_digest(image.digest)),
             Text(format_size(image.size), justify="right"),
             Text(platform_summary(entry)),
-            Text(format_created(image.created)),
+            Text(format_created(image.created, now_for(self))),
         ]
 
     @property
     def summary(self) -> str:
-        """Counts for the pane border: tags, distinct images, shared, failed."""
-        images = {e.image.digest for e in self.entries if e.image is not None}
-        parts = [_count(len(self.entries), "tag"), _count(len(images), "image")]
+        """Counts for the pane border: tags, distinct images, shared, failed.
+
+        A filter shows as ``37 of 2,187 tags``, marks as ``5 marked``.
+        """
+        loaded = self.view.entries
+        images = {e.image.digest for e in loaded if e.image is not None}
+        tags = _count(len(loaded), "tag")
+        if self.view.filter.active:
+            tags = f"{count_label(len(self.entries), len(loaded))} tags"
+        parts = [tags, _count(len(images), "image")]
         if self.groups:
             parts.append(f"{_count(len(self.groups), 'digest')} shared by several tags")
-        failed = sum(1 for e in self.entries if e.image is None)
+        failed = sum(1 for e in loaded if e.image is None)
         if failed:
             parts.append(f"{failed} unreadable")
+        marked = len(self.view.marked())
+        if marked:
+            parts.append(f"{marked:,} marked")
         return ", ".join(parts)
 
     @property
@@ -146,3 +183,66 @@ class TagTable(DataTable[Text]):
         if entry.image is None:
             return [entry.tag]
         return self.groups.get(entry.image.digest, [entry.tag])
+
+    # The view: filter, order, marks ---------------------------------------------
+
+    def open_scope(self, scope: str) -> None:
+        """Show the tags of ``scope``; another one drops the filter and the marks."""
+        if scope != self.view.scope:
+            self.view.open(scope)
+            self.post_message(ListingChanged(self))
+
+    @property
+    def active_filter(self) -> Filter:
+        """The filter applied to the tags."""
+        return self.view.filter
+
+    def apply_filter(self, query: Filter) -> None:
+        """Show only the tags ``query`` lets through."""
+        self.view.filter = query
+        self._refresh_view()
+
+    def _refresh_view(self) -> None:
+        # Keep the cursor on the same tag when it is still shown.
+        current = self.current
+        self._show_rows()
+        if current is None or not self.select_tag(current.tag):
+            self.move_cursor(row=0)
+        self.post_message(ListingChanged(self))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without marks, escape is the screen's "back" instead.
+        if action == "clear_marks":
+            return bool(self.view.marks)
+        return True
+
+    def _set_marks(self, tags: list[str]) -> None:
+        for tag in tags:
+            if tag in self.rows:
+                self.update_cell(tag, "mark", _mark(tag in self.view.marks))
+        self.refresh_bindings()
+        self.post_message(ListingChanged(self))
+
+    def action_mark(self) -> None:
+        if self.current is not None:
+            self.view.toggle(self.current.tag)
+            self._set_marks([self.current.tag])
+            self.action_cursor_down()
+
+    def action_mark_range(self) -> None:
+        if self.current is not None:
+            rows = [entry.tag for entry in self.entries]
+            self._set_marks(self.view.mark_range(rows, self.current.tag))
+
+    def action_clear_marks(self) -> None:
+        marked = list(self.view.marks)
+        self.view.marks.clear()
+        self._set_marks(marked)
+
+    def action_sort(self) -> None:
+        self.view.sort = self.view.sort.cycled()
+        self._refresh_view()
+
+    def action_sort_reverse(self) -> None:
+        self.view.sort = self.view.sort.flipped()
+        self._refresh_view()
