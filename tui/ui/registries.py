@@ -30,7 +30,16 @@ from .widgets.registries import RegistryList
 if TYPE_CHECKING:
     from .screens.browser import BrowserScreen
 
-__all__ = ["RegistryManager"]
+__all__ = ["NOTHING_CONFIGURED", "RegistryManager"]
+
+NOTHING_CONFIGURED = """No registry to show yet. Start tagyard with one:
+
+  tagyard HOST[:PORT]    a registry, as in tagyard localhost:5000
+  tagyard oci:PATH       a directory of OCI image layouts
+  tagyard --demo         the bundled sample
+
+Registries configured as [registries."HOST"] tables in {path}
+are listed here too: a, in the registries pane, adds one."""
 
 
 class RegistryManager:

@@ -21,11 +21,10 @@ from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.worker import Worker, WorkerState
 
 from ...connect import Target
-from ...registry.errors import RegistryError
 from ...registry.models import TaggedImage
 from ..listing import tags_title
 from ..navigation import Navigator
-from ..registries import RegistryManager
+from ..registries import NOTHING_CONFIGURED, RegistryManager
 from ..widgets.details import ImageDetails
 from ..widgets.filterbar import ListingChanged, open_filter, sync_filter
 from ..widgets.lists import NameList
@@ -48,14 +47,6 @@ _PANES = ("registries", "repositories", "tags", "details")
 # Scrolling through repositories starts a tag listing per highlight; waiting
 # this long first lets a quick run of key presses cost one listing, not ten.
 _SETTLE_SECONDS = 0.15
-_NOTHING_CONFIGURED = """No registry to show yet. Start tagyard with one:
-
-  tagyard HOST[:PORT]    a registry, as in tagyard localhost:5000
-  tagyard oci:PATH       a directory of OCI image layouts
-  tagyard --demo         the bundled sample
-
-Registries configured as [registries."HOST"] tables in {path}
-are listed here too: a, in the registries pane, adds one."""
 
 
 class BrowserScreen(Screen[None]):
@@ -131,7 +122,7 @@ class BrowserScreen(Screen[None]):
             path = self.sources.config.path
             self.pane("registries").set_status("none configured")
             details = self.query_one("#details", ImageDetails)
-            details.show_text(_NOTHING_CONFIGURED.format(path=path))
+            details.show_text(NOTHING_CONFIGURED.format(path=path))
         elif self.start is not None:
             self.open_source(self.sources.items[0])
         else:
@@ -219,12 +210,12 @@ class BrowserScreen(Screen[None]):
             repositories.highlight_name(wanted)
 
     def on_tags_progressed(self, message: TagsProgressed) -> None:
-        if self._is_current(message.source, message.repository):
+        if self.shows(message.source, message.repository):
             text = f"resolving {message.done} of {message.total} tags…"
             self.pane("tags").set_status(text)
 
     def on_tags_loaded(self, message: TagsLoaded) -> None:
-        if not self._is_current(message.source, message.repository):
+        if not self.shows(message.source, message.repository):
             return
         self.tags.show_entries(message.entries)
         repositories = self.query_one("#repositories", RepositoryList)
@@ -248,7 +239,7 @@ class BrowserScreen(Screen[None]):
     def on_load_failed(self, message: LoadFailed) -> None:
         if message.repository is None and message.source is self.source:
             pane = self.pane("repositories")
-        elif self._is_current(message.source, message.repository):
+        elif self.shows(message.source, message.repository):
             pane = self.pane("tags")
         else:
             return
@@ -257,7 +248,8 @@ class BrowserScreen(Screen[None]):
             message.error, title="Registry error", severity="error", markup=False
         )
 
-    def _is_current(self, source: Source, repository: str | None) -> bool:
+    def shows(self, source: Source, repository: str | None) -> bool:
+        """Whether the panes show ``repository`` of ``source`` right now."""
         return source is self.source and repository == self.repository
 
     def on_repository_changed(self, message: RepositoryChanged) -> None:
@@ -402,40 +394,5 @@ class BrowserScreen(Screen[None]):
         if bulk.delete_marks(self, whole_image=whole_image):
             return
         selected = self._selected()
-        if selected is None:
-            return
-        source, repository, entry = selected
-        if self.sources.read_only:
-            return
-        if whole_image and entry.image is None:
-            self.notify(f"{entry.tag} has no known digest", severity="warning")
-        else:
-            digest = entry.image.digest if whole_image and entry.image else None
-            self.delete(source, repository, entry.tag, digest)
-
-    @work(group="delete", exclusive=True, exit_on_error=False)
-    async def delete(
-        self, source: Source, repository: str, tag: str, digest: str | None
-    ) -> None:
-        """Delete the image ``digest``, or else only ``tag``; then reload (worker)."""
-        inspector = self.sources.open(source)
-        journal = self.sources.journal
-        try:
-            if digest is not None:
-                report = await deleting.delete_image(
-                    self.app, inspector, journal, repository, digest
-                )
-            else:
-                report = await deleting.delete_tag(
-                    self.app, inspector, journal, repository, tag
-                )
-        except RegistryError as error:
-            self.notify(
-                str(error), title="Delete failed", severity="error", markup=False
-            )
-            return
-        if report is None:
-            return
-        self.notify(report, markup=False)
-        if self._is_current(source, repository):
-            self.open_repository(repository)
+        if selected is not None and not self.sources.read_only:
+            deleting.delete_selected(self, *selected, whole_image=whole_image)

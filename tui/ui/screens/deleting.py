@@ -9,24 +9,73 @@ name every tag affected now. The plan is carried out by the core's
 image that a tagged index still needs) is shown with the reason and nothing is
 sent; the UI offers no way to force it.
 
-These functions run inside a worker (``push_screen_wait`` needs one) and raise
-:class:`~tui.registry.errors.RegistryError` for the caller to report.
+:func:`delete_selected` starts the worker for the browser's selected row; the
+two deletes run inside it (``push_screen_wait`` needs a worker) and raise
+:class:`~tui.registry.errors.RegistryError`, which it reports.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from ...cli.output import short_digest
 from ...registry.deletes import DeletePlan, Deleter, plan_delete
+from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
-from ...registry.models import DeleteOutcome
+from ...registry.models import DeleteOutcome, TaggedImage
 from .confirm import ConfirmScreen
+from .sources import Source
 
-__all__ = ["delete_image", "delete_tag"]
+if TYPE_CHECKING:
+    from .browser import BrowserScreen
+
+__all__ = ["delete_image", "delete_selected", "delete_tag"]
+
+
+def delete_selected(
+    screen: BrowserScreen,
+    source: Source,
+    repository: str,
+    entry: TaggedImage,
+    *,
+    whole_image: bool,
+) -> None:
+    """Delete the row's image (``whole_image``) or only its tag, in a worker."""
+    if whole_image and entry.image is None:
+        screen.notify(f"{entry.tag} has no known digest", severity="warning")
+        return
+    digest = entry.image.digest if whole_image and entry.image else None
+    screen.run_worker(
+        _delete(screen, source, repository, entry.tag, digest),
+        group="delete",
+        exclusive=True,
+        exit_on_error=False,
+    )
+
+
+async def _delete(
+    screen: BrowserScreen, source: Source, repository: str, tag: str, digest: str | None
+) -> None:
+    inspector = screen.sources.open(source)
+    journal = screen.sources.journal
+    try:
+        if digest is not None:
+            report = await delete_image(
+                screen.app, inspector, journal, repository, digest
+            )
+        else:
+            report = await delete_tag(screen.app, inspector, journal, repository, tag)
+    except RegistryError as error:
+        screen.notify(str(error), title="Delete failed", severity="error", markup=False)
+        return
+    if report is None:
+        return
+    screen.notify(report, markup=False)
+    if screen.shows(source, repository):
+        screen.open_repository(repository)
 
 
 async def delete_tag(
