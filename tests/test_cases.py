@@ -82,7 +82,10 @@ async def test_rc02_link_pagination_keeps_encoding_and_follows_to_the_end() -> N
     replay.add(
         "GET", "https://quay.io/v2/example-org/app/tags/list?n=1000", quay["response"]
     )
-    cursor = "https://quay.io/v2/example-org/app/tags/list?next_page=gAAAAABexampleOpaqueCursor%3D&n=50"
+    cursor = (
+        "https://quay.io/v2/example-org/app/tags/list"
+        "?next_page=gAAAAABexampleOpaqueCursor%3D&n=50"
+    )
     replay.add(
         "GET", cursor, {"status": 200, "headers": {}, "body": '{"tags":["v2.0"]}'}
     )

@@ -7,14 +7,12 @@ everything else is HTTPS with certificate verification.
 Deleting a single tag is the delicate part: ``DELETE /v2/<name>/manifests/<digest>``
 removes *every* tag on that digest. So :meth:`RegistryClient.delete_tag` first
 tries the OCI tag delete (``DELETE .../manifests/<tag>``) and, when the
-registry refuses it, points the tag at a tiny placeholder manifest of its own
-and deletes that placeholder by digest: only the one tag goes.
+registry refuses it, hands over to :mod:`tui.registry.untag`.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import httpx
@@ -23,26 +21,23 @@ from . import mediatypes as mt
 from .auth import RegistryAuth
 from .credentials import Credentials
 from .errors import (
-    DeleteUnsupported,
     DigestMismatch,
     ManifestUnknown,
     NotFound,
     ProtocolError,
-    RegistryError,
 )
 from .manifests import compute_digest, parse_manifest, verify_digest
 from .models import DeleteOutcome, DeletePath, Descriptor, ImageIndex, Manifest
 from .pagination import next_link
 from .reference import DOCKER_HUB, DOCKER_HUB_API, is_loopback, parse_digest
 from .transport import Transport, error_for, public_url
+from .untag import untag_with_placeholder
 
 __all__ = ["RegistryClient"]
 
 _PAGE_SIZE = 1000
 _MAX_PAGES = 100_000
 _MANIFEST_HEADERS = {"Accept": mt.ACCEPT_MANIFESTS, "Accept-Encoding": "identity"}
-_EMPTY_JSON = b"{}"
-_ABSENT_DIGEST = "sha256:" + "0" * 64
 _OK = (200, 201, 202, 204)
 _HOSTED_SUFFIXES = (
     "docker.io",
@@ -325,55 +320,7 @@ class RegistryClient:
         )
         if not refused:
             raise error
-        await self._require_deletes(repository)
-        return await self._delete_tag_by_placeholder(repository, tag, digest)
-
-    async def _require_deletes(self, repository: str) -> None:
-        # A refused tag delete may mean "no tag delete here" or "no deletes at
-        # all". Deleting a digest that cannot exist tells them apart without
-        # touching anything: 404 means deletes work, 405 means they are off.
-        # Moving the tag onto a placeholder that then cannot be deleted would
-        # leave the tag pointing at the wrong image.
-        url = self._http.url(f"/v2/{repository}/manifests/{_ABSENT_DIGEST}")
-        response = await self._http.send("DELETE", url)
-        if response.status_code == 405:
-            raise error_for(response, f"deleting a tag of {repository}")
-
-    async def _delete_tag_by_placeholder(
-        self, repository: str, tag: str, digest: str
-    ) -> DeleteOutcome:
-        try:
-            config = await self.upload_blob(repository, _EMPTY_JSON)
-            raw = _placeholder_manifest(config, tag)
-            placeholder = await self.put_manifest(repository, tag, mt.OCI_MANIFEST, raw)
-        except RegistryError as error:
-            raise DeleteUnsupported(
-                f"{self.host} cannot delete the tag {tag} alone: it has no tag "
-                f"delete, and pointing the tag elsewhere failed ({error.message})",
-                status=error.status,
-                code=error.code,
-                url=error.url,
-                hint="Deleting the image by digest would also remove every other "
-                "tag on it",
-            ) from error
-        self._forget(repository, tag)
-        try:
-            await self.delete_manifest(repository, placeholder)
-        except DeleteUnsupported as error:
-            raise DeleteUnsupported(
-                f"the tag {tag} now points at a placeholder manifest "
-                f"{placeholder}, which the registry refused to delete",
-                status=error.status,
-                code=error.code,
-                url=error.url,
-                hint=error.hint,
-            ) from error
-        return DeleteOutcome(
-            DeletePath.PLACEHOLDER,
-            digest,
-            (tag,),
-            note=f"moved {tag} onto placeholder {placeholder[:19]}, then deleted it",
-        )
+        return await untag_with_placeholder(self, repository, tag, digest)
 
     def _forget(self, repository: str, reference: str) -> None:
         self._fetched.pop((repository, reference), None)
@@ -418,19 +365,3 @@ def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
             url=public_url(response.request.url),
         )
     return document
-
-
-def _placeholder_manifest(config_digest: str, tag: str) -> bytes:
-    empty = {"mediaType": mt.OCI_EMPTY, "digest": config_digest, "size": 2}
-    document = {
-        "schemaVersion": 2,
-        "mediaType": mt.OCI_MANIFEST,
-        "config": empty,
-        "layers": [empty],
-        "annotations": {
-            "org.opencontainers.image.description": f"tagyard placeholder for "
-            f"removing the tag {tag}",
-            "dev.tagyard.placeholder": str(uuid.uuid4()),
-        },
-    }
-    return json.dumps(document, separators=(",", ":")).encode()
