@@ -5,21 +5,24 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from clihelpers import rm, run
 from conftest import SeededRegistry
 from fake_servers import serve
 from registry_server import RegistryServer
 from seed import EMPTIED
 
-from tui.cli.main import main
 from tui.registry.client import RegistryClient
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+def tag_rows(reference: str, capsys: pytest.CaptureFixture[str]) -> list[Any]:
+    """The rows ``tagyard tags REFERENCE --json`` prints; it must succeed."""
+    code, out, err = run(["tags", reference, "--json"], capsys)
+    assert code == 0, err
+    rows: list[Any] = json.loads(out)
+    return rows
 
 
 def test_repos_lists_every_repository(
@@ -58,9 +61,9 @@ async def test_catalog_and_tags_follow_every_page(registry: SeededRegistry) -> N
 def test_tags_json_matches_what_the_registry_stores(
     registry: SeededRegistry, repository: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["tags", f"{registry.host}/{repository}", "--json"], capsys)
-    assert code == 0, err
-    rows = {row["tag"]: row for row in json.loads(out)}
+    rows = {
+        row["tag"]: row for row in tag_rows(f"{registry.host}/{repository}", capsys)
+    }
     expected = registry.seed.repositories[repository]
     assert set(rows) == set(expected)
     for tag, seeded in expected.items():
@@ -123,12 +126,10 @@ def test_rm_tag_leaves_the_sibling_on_the_same_digest(
 ) -> None:
     host = seeded_fresh_registry.host
     shared = seeded_fresh_registry.seed.tag("small/app", "latest").digest
-    code, out, err = run(["rm", f"{host}/small/app:latest", "--yes"], capsys)
-    assert code == 0, err
+    out = rm(f"{host}/small/app:latest", capsys)
     assert "These tags on the same image stay: 2.0." in out
     assert "placeholder manifest" in out
-    code, out, _ = run(["tags", f"{host}/small/app", "--json"], capsys)
-    rows = {row["tag"]: row["digest"] for row in json.loads(out)}
+    rows = {row["tag"]: row["digest"] for row in tag_rows(f"{host}/small/app", capsys)}
     assert rows == {
         "1.0": seeded_fresh_registry.seed.tag("small/app", "1.0").digest,
         "2.0": shared,
@@ -140,12 +141,10 @@ def test_rm_digest_removes_every_tag_on_it_and_says_so(
 ) -> None:
     host = seeded_fresh_registry.host
     digest = seeded_fresh_registry.seed.tag("small/app", "latest").digest
-    code, out, err = run(["rm", f"{host}/small/app@{digest}", "--yes"], capsys)
-    assert code == 0, err
+    out = rm(f"{host}/small/app@{digest}", capsys)
     assert "It takes these tags with it: 2.0, latest." in out
     assert "garbage-collect" in out
-    code, out, _ = run(["tags", f"{host}/small/app", "--json"], capsys)
-    assert [row["tag"] for row in json.loads(out)] == ["1.0"]
+    assert [row["tag"] for row in tag_rows(f"{host}/small/app", capsys)] == ["1.0"]
 
 
 def test_rm_without_terminal_or_yes_deletes_nothing(

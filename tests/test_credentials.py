@@ -15,11 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from clihelpers import run
 from conftest import LOGIN
 from registry_server import RegistryServer
 from seed import OCI_CONFIG, OCI_LAYER, OCI_MANIFEST
 
-from tui.cli.main import main
 from tui.registry.client import RegistryClient
 from tui.registry.credentials import Credentials
 
@@ -63,12 +63,6 @@ def pushed(registry_with_login: RegistryServer) -> str:
 
     asyncio.run(push())
     return host
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_no_secret(*texts: str) -> None:

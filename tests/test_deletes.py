@@ -12,22 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from clihelpers import rm, run
 from conftest import SeededRegistry
 from fake_servers import delaying_proxy
 from registry_server import RegistryServer
 from seed import push_image
 
-from tui.cli.main import main
 from tui.registry.client import RegistryClient
 from tui.registry.credentials import Credentials
 from tui.registry.journal import Journal
 from tui.registry.readonly import ReadOnlyError
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def tags_of(host: str, repository: str) -> dict[str, str]:
@@ -78,8 +72,7 @@ def test_deleting_an_index_lists_its_children_and_undo_restores_it(
 ) -> None:
     host = seeded_fresh_registry.host
     index = seeded_fresh_registry.seed.tag("small/multi", "latest")
-    code, out, _ = run(["rm", f"{host}/small/multi@{index.digest}", "--yes"], capsys)
-    assert code == 0
+    out = rm(f"{host}/small/multi@{index.digest}", capsys)
     assert "It is an index of 4 manifests" in out
     assert tags_of(host, "small/multi") == {}
     entry = Journal().find(None)
@@ -105,10 +98,7 @@ def test_a_signed_image_offers_its_signature(
     assert f"Its signature {signature[:19]} ({signature_tag})" in out
     assert "--with-referrers" in out
 
-    code, out, err = run(
-        ["rm", f"{host}/small/app@{image}", "--yes", "--with-referrers"], capsys
-    )
-    assert code == 0, err
+    rm(f"{host}/small/app@{image}", capsys, "--with-referrers")
     remaining = tags_of(host, "small/app")
     assert "1.0" not in remaining and signature_tag not in remaining
     assert set(remaining) == {"2.0", "latest"}
@@ -124,8 +114,7 @@ def test_undo_restores_the_same_digest_under_the_same_tags(
     host = seeded_fresh_registry.host
     before = tags_of(host, "small/app")
     digest = before["latest"]
-    code, _, _ = run(["rm", f"{host}/small/app@{digest}", "--yes"], capsys)
-    assert code == 0
+    rm(f"{host}/small/app@{digest}", capsys)
     assert tags_of(host, "small/app") == {"1.0": before["1.0"]}
 
     journal = private_state / "state" / "tagyard" / "journal.jsonl"
@@ -153,7 +142,7 @@ def test_undo_after_garbage_collection_names_the_missing_blobs(
     digest = seeded_fresh_registry.seed.tag("small/app", "1.0").digest
     manifest = json.loads(seeded_fresh_registry.seed.manifests[digest])
     config = manifest["config"]["digest"]
-    assert run(["rm", f"{host}/small/app@{digest}", "--yes"], capsys)[0] == 0
+    rm(f"{host}/small/app@{digest}", capsys)
     seeded_fresh_registry.server.garbage_collect()
 
     code, _, err = run(["undo", "--last"], capsys)

@@ -7,50 +7,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from clihelpers import run
+from policy_data import AT, POLICY, policy_copy, push_images
 from registry_server import RegistryServer
-from seed import push_image
 
-from tui.cli.main import main
 from tui.registry.journal import Journal
-
-AT = "2024-07-01T00:00:00Z"
-POLICY = {
-    "rules": [
-        {
-            "rulePriority": 1,
-            "description": "keep the two newest releases",
-            "selection": {
-                "tagStatus": "tagged",
-                "tagPatternList": ["release-*"],
-                "countType": "imageCountMoreThan",
-                "countNumber": 2,
-            },
-            "action": {"type": "expire"},
-        },
-        {
-            "rulePriority": 2,
-            "description": "pull-request builds live 14 days",
-            "selection": {
-                "tagStatus": "tagged",
-                "tagPrefixList": ["pr-"],
-                "countType": "sinceImagePushed",
-                "countUnit": "days",
-                "countNumber": 14,
-            },
-            "action": {"type": "expire"},
-        },
-    ]
-}
-# tag -> created; release-3 and "stable" share one image.
-IMAGES = {
-    ("release-1",): "2024-01-01T00:00:00Z",
-    ("release-2",): "2024-02-01T00:00:00Z",
-    ("release-3", "stable"): "2024-03-01T00:00:00Z",
-    ("release-4",): "2024-04-01T00:00:00Z",
-    ("pr-7",): "2024-06-01T00:00:00Z",
-    ("pr-8",): "2024-06-25T00:00:00Z",
-    ("main",): "2023-01-01T00:00:00Z",
-}
 
 
 @pytest.fixture
@@ -63,21 +24,7 @@ def policy_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def app_repo(fresh_registry: RegistryServer) -> dict[tuple[str, ...], str]:
     """``team/app`` on a fresh registry; returns the digest of each tag group."""
-    digests = {}
-    for number, (tags, created) in enumerate(IMAGES.items()):
-        config = {"created": created, "os": "linux", "architecture": "amd64"}
-        layer = f"layer of image {number}".encode()
-        digest = push_image(fresh_registry.url, "team/app", tags[0], config, [layer])
-        for extra in tags[1:]:
-            push_image(fresh_registry.url, "team/app", extra, config, [layer])
-        digests[tags] = digest
-    return digests
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return push_images(fresh_registry.url)
 
 
 def test_validate_names_the_rule_the_field_and_ecr_words(
@@ -85,7 +32,7 @@ def test_validate_names_the_rule_the_field_and_ecr_words(
 ) -> None:
     code, out, _ = run(["policy", "validate", str(policy_file)], capsys)
     assert code == 0 and "valid, 2 rule(s)" in out
-    broken = json.loads(json.dumps(POLICY))
+    broken = policy_copy()
     broken["rules"][1]["selection"]["countNumber"] = 0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(broken))
