@@ -11,13 +11,8 @@ also writes ``browse.svg`` of the demo into that directory.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import os
 import shutil
-import socket
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +20,27 @@ import httpx
 import pyperclip
 import pytest
 from conftest import SeededRegistry
-from rich.console import Console, RenderableType
 from textual.pilot import Pilot
+from uihelpers import (
+    API_TAGS,
+    WEB_TAGS,
+    Note,
+    browser,
+    closed_port,
+    details_text,
+    fresh_tags,
+    open_app,
+    plain,
+    record_notes,
+    tag_names,
+    until,
+    wait_for_screen,
+)
 
 from tui import demo
 from tui.config import Config, RegistrySettings
 from tui.connect import parse_target
-from tui.registry.client import RegistryClient
-from tui.registry.errors import AccessDenied, InvalidReference, NotFound
+from tui.registry.errors import AccessDenied, InvalidReference
 from tui.registry.images import Inspector
 from tui.registry.models import TaggedImage
 from tui.registry.ocilayout import LayoutRegistry
@@ -48,73 +56,14 @@ from tui.ui.screens.loading import (
     list_repositories,
 )
 from tui.ui.screens.sources import Sources
+from tui.ui.widgets.details import ImageDetails
 from tui.ui.widgets.lists import NameList
 
 SIZE = (140, 40)
 
 
-@pytest.fixture(autouse=True)
-def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the delete journal, config and docker credentials per test."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-
-
-@dataclass(frozen=True)
-class Note:
-    """One notification the app showed."""
-
-    message: str
-    title: str
-    severity: str
-
-
-def record_notes(app: TagyardApp) -> list[Note]:
-    """Every notification from now on, in order."""
-    notes: list[Note] = []
-    original = app.notify
-
-    def notify(
-        message: str, *, title: str = "", severity: Any = "information", **options: Any
-    ) -> None:
-        notes.append(Note(message, title, severity))
-        original(message, title=title, severity=severity, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return notes
-
-
-async def until(
-    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 15
-) -> None:
-    """Let the app run until ``condition()`` holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
-
-
-def tag_names(app: TagyardApp) -> list[str]:
-    return [entry.tag for entry in browser(app).tags.entries]
-
-
 def focused_id(app: TagyardApp) -> str | None:
     return app.focused.id if app.focused else None
-
-
-def plain(renderable: RenderableType, width: int = 120) -> str:
-    """A Rich renderable as plain text."""
-    console = Console(width=width, file=io.StringIO(), record=True)
-    console.print(renderable)
-    return console.export_text()
 
 
 def config_with(tmp_path: Path, *hosts: str) -> Config:
@@ -122,31 +71,15 @@ def config_with(tmp_path: Path, *hosts: str) -> Config:
     return Config(tmp_path / "config.toml", registries)
 
 
-def open_app(target: str | None, config: Config, **options: Any) -> TagyardApp:
-    return build_app(
-        target=target, demo=False, insecure=False, config=config, **options
-    )
-
-
-async def fresh_tags(host: str, repository: str) -> list[str]:
-    """The tags the registry holds now, asked with a client of our own."""
-    client = RegistryClient(host)
-    try:
-        return sorted(await client.tags(repository))
-    except NotFound:
-        return []
-    finally:
-        await client.aclose()
-
-
-async def open_at(pilot: Pilot[Any], repository: str, tags: list[str]) -> None:
+async def open_at(pilot: Pilot[Any], repository: str, tags: list[str]) -> BrowserScreen:
+    """Wait until the browser lists exactly ``tags`` of ``repository``; return it."""
+    app = pilot.app
     await until(
         pilot,
-        lambda: (
-            browser(pilot.app).repository == repository and tag_names(pilot.app) == tags
-        ),
+        lambda: browser(app).repository == repository and tag_names(app) == tags,
         f"the tags of {repository}",
     )
+    return browser(app)
 
 
 # Browsing ----------------------------------------------------------------------
@@ -183,8 +116,8 @@ async def test_keyboard_walk_from_registries_to_details(
         await pilot.press("j")
         current = screen.tags.current
         assert current is not None and current.tag == "v1"
-        details = screen.query_one("#details")
-        assert details.shown is current  # type: ignore[attr-defined]
+        details = screen.query_one("#details", ImageDetails)
+        assert details.shown is current
         await pilot.press("enter")
         assert focused_id(app) == "details"
 
@@ -198,13 +131,12 @@ async def test_keyboard_walk_from_registries_to_details(
 
 @pytest.mark.registry
 async def test_command_line_reference_opens_at_the_tag(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
-    app = open_app(f"{host}/small/app:latest", config_with(tmp_path))
+    app = open_app(f"{host}/small/app:latest")
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
-        screen = browser(app)
+        screen = await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
         assert focused_id(app) == "tags"
         current = screen.tags.current
         assert current is not None and current.tag == "latest"
@@ -215,15 +147,14 @@ async def test_command_line_reference_opens_at_the_tag(
 
 @pytest.mark.registry
 async def test_details_show_platforms_layers_and_config(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
     seed = seeded_fresh_registry.seed
-    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    app = open_app(f"{host}/small/multi:v1")
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/multi", ["latest", "v1"])
-        details = browser(app).query_one("#details")
-        text = plain(details.content.content)  # type: ignore[attr-defined]
+        text = details_text(app)
     expected = seed.tag("small/multi", "v1")
     assert "small/multi:v1" in text
     assert expected.digest in text
@@ -238,7 +169,7 @@ async def test_details_show_platforms_layers_and_config(
 
 @pytest.mark.registry
 async def test_progress_is_reported_while_tags_resolve(
-    registry: SeededRegistry, tmp_path: Path
+    registry: SeededRegistry,
 ) -> None:
     progress: list[tuple[int, int]] = []
 
@@ -246,7 +177,7 @@ async def test_progress_is_reported_while_tags_resolve(
         if isinstance(message, TagsProgressed):
             progress.append((message.done, message.total))
 
-    app = open_app(f"{registry.host}/team/many", config_with(tmp_path))
+    app = open_app(f"{registry.host}/team/many")
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await until(pilot, lambda: len(tag_names(app)) == 130, "130 tags")
         assert browser(app).pane("tags").status.display is False
@@ -256,13 +187,12 @@ async def test_progress_is_reported_while_tags_resolve(
 
 @pytest.mark.registry
 async def test_stale_results_do_not_overwrite_newer_ones(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
-    app = open_app(f"{host}/small/multi", config_with(tmp_path))
+    app = open_app(f"{host}/small/multi")
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(pilot, "small/multi", ["latest", "v1"])
-        screen = browser(app)
+        screen = await open_at(pilot, "small/multi", ["latest", "v1"])
         assert screen.source is not None
         late = TagsLoaded(screen.source, "small/app", [TaggedImage("stale")])
         screen.post_message(late)
@@ -272,20 +202,19 @@ async def test_stale_results_do_not_overwrite_newer_ones(
 
 @pytest.mark.registry
 async def test_a_tag_whose_image_is_broken_shows_its_error_in_its_row(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     url, host = seeded_fresh_registry.url, seeded_fresh_registry.host
     child = seeded_fresh_registry.seed.tag("small/multi", "v1").platforms[0].digest
     gone = httpx.delete(f"{url}/v2/small/multi/manifests/{child}")
     assert gone.status_code == 202
-    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    app = open_app(f"{host}/small/multi:v1")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(pilot, "small/multi", ["latest", "v1"])
-        screen = browser(app)
+        screen = await open_at(pilot, "small/multi", ["latest", "v1"])
         cells = [str(cell) for cell in screen.tags.get_row("v1")]
         assert "2 unreadable" in str(screen.pane("tags").border_subtitle)
-        details = plain(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
+        details = details_text(app)
     assert cells[4] == "error"
     assert cells[7].startswith("index entry sha256:")
     assert f"index entry {child} is missing from small/multi" in details
@@ -298,7 +227,6 @@ async def test_a_tag_whose_image_is_broken_shows_its_error_in_its_row(
 @pytest.mark.registry
 async def test_copy_falls_back_to_osc52_without_a_system_clipboard(
     seeded_fresh_registry: SeededRegistry,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def no_clipboard(text: str) -> None:
@@ -306,7 +234,7 @@ async def test_copy_falls_back_to_osc52_without_a_system_clipboard(
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
     host = seeded_fresh_registry.host
-    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    app = open_app(f"{host}/small/app:2.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
@@ -320,14 +248,13 @@ async def test_copy_falls_back_to_osc52_without_a_system_clipboard(
 @pytest.mark.registry
 async def test_copy_uses_the_system_clipboard_when_there_is_one(
     seeded_fresh_registry: SeededRegistry,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
     host = seeded_fresh_registry.host
     digest = seeded_fresh_registry.seed.tag("small/app", "2.0").digest
-    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    app = open_app(f"{host}/small/app:2.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
@@ -352,14 +279,12 @@ async def test_deleting_a_shared_tag_keeps_its_sibling(
 ) -> None:
     host = seeded_fresh_registry.host
     digest = seeded_fresh_registry.seed.tag("small/app", "2.0").digest
-    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path))
+    app = open_app(f"{host}/small/app:2.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        confirm = app.screen
-        assert isinstance(confirm, ConfirmScreen)
+        confirm = await wait_for_screen(pilot, ConfirmScreen, "a modal")
         assert "small/app:2.0" in confirm.body
         assert digest in confirm.body
         assert "These tags on the same image stay: latest." in confirm.body
@@ -374,19 +299,18 @@ async def test_deleting_a_shared_tag_keeps_its_sibling(
 
 @pytest.mark.registry
 async def test_deleting_an_image_names_every_tag_and_can_be_declined(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
     digest = seeded_fresh_registry.seed.tag("small/multi", "v1").digest
-    app = open_app(f"{host}/small/multi:v1", config_with(tmp_path))
+    app = open_app(f"{host}/small/multi:v1")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/multi", ["latest", "v1"])
         await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        assert isinstance(app.screen, ConfirmScreen)
-        assert f"Delete the image small/multi@{digest}" in app.screen.body
-        assert "It takes these tags with it: latest, v1." in app.screen.body
+        confirm = await wait_for_screen(pilot, ConfirmScreen, "a modal")
+        assert f"Delete the image small/multi@{digest}" in confirm.body
+        assert "It takes these tags with it: latest, v1." in confirm.body
 
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, BrowserScreen), "no modal")
@@ -404,16 +328,9 @@ async def test_deleting_an_image_names_every_tag_and_can_be_declined(
 # Failures ----------------------------------------------------------------------
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-async def test_unreachable_registry_is_reported_not_fatal(tmp_path: Path) -> None:
+async def test_unreachable_registry_is_reported_not_fatal() -> None:
     host = f"127.0.0.1:{closed_port()}"
-    app = open_app(host, config_with(tmp_path))
+    app = open_app(host)
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: notes, "an error notification")
@@ -431,9 +348,9 @@ async def test_unreachable_registry_is_reported_not_fatal(tmp_path: Path) -> Non
 
 @pytest.mark.registry
 async def test_registries_are_closed_on_exit(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
-    app = open_app(f"{seeded_fresh_registry.host}/small/app", config_with(tmp_path))
+    app = open_app(f"{seeded_fresh_registry.host}/small/app")
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
         source = browser(app).source
@@ -444,10 +361,10 @@ async def test_registries_are_closed_on_exit(
 
 @pytest.mark.registry
 async def test_read_only_mode_refuses_to_delete(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
-    app = open_app(f"{host}/small/app:2.0", config_with(tmp_path), read_only=True)
+    app = open_app(f"{host}/small/app:2.0", read_only=True)
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "small/app", ["1.0", "2.0", "latest"])
@@ -459,32 +376,31 @@ async def test_read_only_mode_refuses_to_delete(
     assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
 
 
-async def test_without_a_target_or_config_it_says_what_to_do(tmp_path: Path) -> None:
-    app = open_app(None, config_with(tmp_path))
+async def test_without_a_target_or_config_it_says_what_to_do() -> None:
+    app = open_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = browser(app)
         assert str(screen.pane("registries").status.content) == "none configured"
-        hint = str(screen.query_one("#details").content.content)  # type: ignore[attr-defined]
+        hint = str(screen.query_one("#details", ImageDetails).content.content)
         assert "tagyard HOST[:PORT]" in hint and "tagyard --demo" in hint
         await pilot.press("enter", "d", "c", "r", "escape")
         assert app.is_running
 
 
-def test_a_bad_target_fails_before_the_ui_starts(tmp_path: Path) -> None:
+def test_a_bad_target_fails_before_the_ui_starts() -> None:
     with pytest.raises(InvalidReference):
-        open_app("Not A Host/UPPER", config_with(tmp_path))
+        open_app("Not A Host/UPPER")
 
 
 # Help --------------------------------------------------------------------------
 
 
-async def test_help_lists_every_binding(tmp_path: Path) -> None:
-    app = open_app(None, config_with(tmp_path))
+async def test_help_lists_every_binding() -> None:
+    app = open_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
-        assert isinstance(app.screen, HelpScreen)
-        lines = plain(app.screen._table()).splitlines()
+        help_screen = await wait_for_screen(pilot, HelpScreen, "help")
+        lines = plain(help_screen._table()).splitlines()
         await pilot.press("escape")
         assert isinstance(app.screen, BrowserScreen)
 
@@ -517,15 +433,11 @@ async def test_demo_browses_and_saves_a_screenshot(
     if publish:
         # The published picture shows the path a user of --demo sees.
         demo_dir = demo.prepare_demo()
-    app = open_app(f"oci:{demo_dir}", config_with(tmp_path))
+    app = open_app(f"oci:{demo_dir}")
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(
-            pilot,
-            "acme/api",
-            ["1.3.0", "1.4.1", "1.4.2", "latest", "pr-118", "sha-3f9c2a1"],
-        )
+        await open_at(pilot, "acme/api", API_TAGS)
         await pilot.press("j")
-        await open_at(pilot, "acme/web", ["2.0.3", "2.1", "2.1.0", "latest"])
+        await open_at(pilot, "acme/web", WEB_TAGS)
         await pilot.press("enter", "j")
         screen = browser(app)
         current = screen.tags.current
@@ -552,28 +464,23 @@ async def test_demo_flag_opens_a_fresh_copy(
     assert app.start is not None and app.start.layout is not None
     assert app.start.layout.parent == tmp_path
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(
-            pilot,
-            "acme/api",
-            ["1.3.0", "1.4.1", "1.4.2", "latest", "pr-118", "sha-3f9c2a1"],
-        )
+        await open_at(pilot, "acme/api", API_TAGS)
         assert focused_id(app) == "repositories"
 
 
 async def test_demo_delete_and_copy_on_a_layout(
-    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
-    app = open_app(f"oci:{demo_dir}/acme/worker:3.2.0", config_with(tmp_path))
+    app = open_app(f"oci:{demo_dir}/acme/worker:3.2.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         # One layout named on the command line is a registry of one repository.
         await open_at(pilot, "worker", ["3.1.4", "3.2.0", "stable"])
         await pilot.press("c", "enter", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "These tags on the same image stay: stable." in app.screen.body
+        confirm = await wait_for_screen(pilot, ConfirmScreen, "a modal")
+        assert "These tags on the same image stay: stable." in confirm.body
         await pilot.press("y")
         await open_at(pilot, "worker", ["3.1.4", "stable"])
     assert copied == [f"oci:{demo_dir}/acme/worker:3.2.0"]
@@ -596,9 +503,9 @@ class TagsBroken(LayoutRegistry):
 
 
 async def test_an_unexpected_error_is_shown_and_the_app_survives(
-    demo_dir: Path, tmp_path: Path
+    demo_dir: Path,
 ) -> None:
-    app = open_app(f"oci:{demo_dir}/acme/api", config_with(tmp_path))
+    app = open_app(f"oci:{demo_dir}/acme/api")
     app.sources.items[0].inspector = Inspector(TagsBroken(demo_dir / "acme" / "api"))
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:

@@ -8,22 +8,24 @@ with a client of the test's own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from conftest import SeededRegistry
 from textual.pilot import Pilot
+from uihelpers import (
+    confirm,
+    fresh_tags,
+    open_app,
+    record_notes,
+    tag_names,
+    until,
+    wait_for_screen,
+)
 
 from tui.cli.main import main
-from tui.config import Config
-from tui.registry.client import RegistryClient
-from tui.registry.errors import NotFound
-from tui.ui.app import TagyardApp, build_app
 from tui.ui.screens.browser import BrowserScreen
-from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.expiring import ExpiryConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.journal import JournalScreen
@@ -33,66 +35,6 @@ from tui.ui.writes import WRITING_BINDINGS
 SIZE = (150, 45)
 
 
-@pytest.fixture(autouse=True)
-def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the delete journal, config and docker credentials per test."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("TAGYARD_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-
-
-def open_app(target: str, tmp_path: Path, **options: Any) -> TagyardApp:
-    config = Config(tmp_path / "config.toml", {})
-    return build_app(
-        target=target, demo=False, insecure=False, config=config, **options
-    )
-
-
-def record_notes(app: TagyardApp) -> list[tuple[str, str]]:
-    """``(title, message)`` of every notification from now on, in order."""
-    notes: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message: str, *, title: str = "", **options: Any) -> None:
-        notes.append((title, message))
-        original(message, title=title, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return notes
-
-
-async def until(
-    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 15
-) -> None:
-    """Let the app run until ``condition()`` holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-async def fresh_tags(host: str, repository: str) -> list[str]:
-    """The tags the registry holds now, asked with a client of our own."""
-    client = RegistryClient(host)
-    try:
-        return sorted(await client.tags(repository))
-    except NotFound:
-        return []
-    finally:
-        await client.aclose()
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
-
-
-def tag_names(app: TagyardApp) -> list[str]:
-    return [entry.tag for entry in browser(app).tags.entries]
-
-
 def selected_state(journal: JournalScreen) -> str:
     entry = journal.table.current
     return entry.state if entry is not None else ""
@@ -100,45 +42,52 @@ def selected_state(journal: JournalScreen) -> str:
 
 async def open_journal(pilot: Pilot[Any]) -> JournalScreen:
     await pilot.press("J")
-    await until(pilot, lambda: isinstance(pilot.app.screen, JournalScreen), "journal")
-    screen = pilot.app.screen
-    assert isinstance(screen, JournalScreen)
-    return screen
+    return await wait_for_screen(pilot, JournalScreen, "journal")
+
+
+async def delete_in_browser(pilot: Pilot[Any], key: str, left: list[str]) -> None:
+    """Once the three tags of ``small/app`` are listed, delete with ``key``.
+
+    The confirmation is answered yes; returns once the table lists ``left``.
+    """
+    await until(pilot, lambda: len(tag_names(pilot.app)) == 3, "the tags")
+    await confirm(pilot, key)
+    await until(pilot, lambda: tag_names(pilot.app) == left, "the delete")
+
+
+async def rm(reference: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Delete ``reference`` with ``tagyard rm --yes``, the way a script would."""
+    # The CLI runs its own event loop, so it cannot run on this test's.
+    code = await asyncio.to_thread(main, ["rm", reference, "--yes"])
+    assert code == 0, capsys.readouterr().err
 
 
 @pytest.mark.registry
 async def test_a_tag_deleted_in_the_browser_comes_back_with_undo(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host = seeded_fresh_registry.host
-    app = open_app(f"{host}/small/app:2.0", tmp_path)
+    app = open_app(f"{host}/small/app:2.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(tag_names(app)) == 3, "the tags")
-        await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        await pilot.press("y")
-        await until(pilot, lambda: tag_names(app) == ["1.0", "latest"], "the delete")
+        await delete_in_browser(pilot, "d", ["1.0", "latest"])
 
         journal = await open_journal(pilot)
         entry = journal.table.current
         assert entry is not None and entry.tags == ("2.0",) and entry.state == "done"
         assert str(journal.table.get_row(entry.id)[5]) == "done"
-        await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        assert "under the tag(s) 2.0" in app.screen.body  # type: ignore[attr-defined]
-        await pilot.press("y")
+        assert "under the tag(s) 2.0" in await confirm(pilot, "u")
         await until(pilot, lambda: selected_state(journal) == "undone", "the undo")
 
         await pilot.press("escape")
         await until(pilot, lambda: tag_names(app) == ["1.0", "2.0", "latest"], "reload")
     assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
-    assert notes[-1][1].startswith("Restored small/app@sha256:")
+    assert notes[-1].message.startswith("Restored small/app@sha256:")
 
 
 @pytest.mark.registry
 async def test_undo_names_the_blobs_the_registry_no_longer_has(
-    seeded_fresh_registry: SeededRegistry, tmp_path: Path
+    seeded_fresh_registry: SeededRegistry,
 ) -> None:
     host, url = seeded_fresh_registry.host, seeded_fresh_registry.url
     digest = seeded_fresh_registry.seed.tag("small/app", "1.0").digest
@@ -146,37 +95,29 @@ async def test_undo_names_the_blobs_the_registry_no_longer_has(
         accept = {"Accept": "application/vnd.oci.image.manifest.v1+json"}
         manifest = client.get(f"/v2/small/app/manifests/{digest}", headers=accept)
         layer = manifest.json()["layers"][-1]["digest"]
-    app = open_app(f"{host}/small/app:1.0", tmp_path)
+    app = open_app(f"{host}/small/app:1.0")
     notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(tag_names(app)) == 3, "the tags")
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        await pilot.press("y")
-        await until(pilot, lambda: tag_names(app) == ["2.0", "latest"], "the delete")
+        await delete_in_browser(pilot, "D", ["2.0", "latest"])
         # What garbage collection would do to a blob only the deleted image used.
         assert httpx.delete(f"{url}/v2/small/app/blobs/{layer}").status_code == 202
 
         await open_journal(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        await pilot.press("y")
-        await until(pilot, lambda: notes[-1][0] == "Cannot undo", "the refusal")
-    assert layer in notes[-1][1]
+        await confirm(pilot, "u")
+        await until(pilot, lambda: notes[-1].title == "Cannot undo", "the refusal")
+    assert layer in notes[-1].message
     assert await fresh_tags(host, "small/app") == ["2.0", "latest"]
 
 
 @pytest.mark.registry
 async def test_read_only_mode_offers_no_key_that_writes(
     seeded_fresh_registry: SeededRegistry,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     host = seeded_fresh_registry.host
-    # A journal entry to try undo on, made the way a script would.
-    code = await asyncio.to_thread(main, ["rm", f"{host}/small/multi:v1", "--yes"])
-    assert code == 0, capsys.readouterr().err
-    app = open_app(f"{host}/small/app:2.0", tmp_path, read_only=True)
+    # A journal entry to try undo on.
+    await rm(f"{host}/small/multi:v1", capsys)
+    app = open_app(f"{host}/small/app:2.0", read_only=True)
 
     def keys() -> dict[str, str]:
         bindings = app.screen.active_bindings.values()
@@ -192,9 +133,7 @@ async def test_read_only_mode_offers_no_key_that_writes(
         assert isinstance(app.screen, BrowserScreen)
 
         await pilot.press("L")
-        await until(pilot, lambda: isinstance(app.screen, LifecycleScreen), "the pane")
-        lifecycle = app.screen
-        assert isinstance(lifecycle, LifecycleScreen)
+        lifecycle = await wait_for_screen(pilot, LifecycleScreen, "the pane")
         await until(pilot, lambda: lifecycle.policy is not None, "the evaluation")
         lifecycle.decisions.focus()
         await pilot.pause()
@@ -211,10 +150,10 @@ async def test_read_only_mode_offers_no_key_that_writes(
         assert app.screen is journal
 
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        help_screen = await wait_for_screen(pilot, HelpScreen, "help")
         help_ids = {
             getattr(binding, "id", None)
-            for _, bindings in app.screen.sections  # type: ignore[attr-defined]
+            for _, bindings in help_screen.sections
             for binding in bindings
         }
 
@@ -232,24 +171,15 @@ async def test_read_only_mode_offers_no_key_that_writes(
 @pytest.mark.registry
 async def test_undo_reaches_a_registry_the_app_was_not_opened_on(
     seeded_fresh_registry: SeededRegistry,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     host = seeded_fresh_registry.host
-    code = await asyncio.to_thread(main, ["rm", f"{host}/small/app:1.0", "--yes"])
-    assert code == 0, capsys.readouterr().err
+    await rm(f"{host}/small/app:1.0", capsys)
     assert await fresh_tags(host, "small/app") == ["2.0", "latest"]
-    app = build_app(
-        target=None,
-        demo=False,
-        insecure=False,
-        config=Config(tmp_path / "config.toml", {}),
-    )
+    app = open_app()
     assert app.sources.items == []
     async with app.run_test(size=SIZE) as pilot:
         journal = await open_journal(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a modal")
-        await pilot.press("y")
+        await confirm(pilot, "u")
         await until(pilot, lambda: selected_state(journal) == "undone", "the undo")
     assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]

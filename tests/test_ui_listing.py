@@ -9,9 +9,8 @@ session registry covers dates; deletes get a small registry of their own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,12 +22,19 @@ from seed import Pusher, _image
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
+from uihelpers import (
+    browser,
+    fresh_tags,
+    open_app,
+    record_notes,
+    tag_names,
+    until,
+    wait_for_screen,
+)
 
-from tui.config import Config
 from tui.registry.client import RegistryClient
-from tui.registry.errors import NotFound
 from tui.registry.images import Inspector
-from tui.ui.app import TagyardApp, build_app
+from tui.ui.app import TagyardApp
 from tui.ui.screens.browser import BrowserScreen
 from tui.ui.screens.bulk import BulkConfirmScreen, ProgressScreen
 from tui.ui.screens.loading import TagsLoaded, TagsProgressed
@@ -39,6 +45,8 @@ SIZE = (140, 40)
 BIG = "big/tags"
 SMALL = "big/small"
 BIG_TAGS = [f"v1.{n}" for n in range(2000)]
+# Seconds to wait for work on 2,000 tags: loading them, filtering them.
+LONG = 30
 
 
 def put_tags(url: str, repository: str, tags: list[str], day: int = 1) -> str:
@@ -71,32 +79,6 @@ def big_registry() -> Iterator[RegistryServer]:
         yield server
 
 
-def open_app(target: str, tmp_path: Path) -> TagyardApp:
-    config = Config(tmp_path / "config.toml", {})
-    return build_app(target=target, demo=False, insecure=False, config=config)
-
-
-async def until(
-    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 30
-) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
-
-
-def shown(app: TagyardApp) -> list[str]:
-    """The tags in the table's rows, top to bottom."""
-    return [entry.tag for entry in browser(app).tags.entries]
-
-
 def subtitle(app: TagyardApp) -> str:
     return str(browser(app).pane("tags").border_subtitle)
 
@@ -105,8 +87,9 @@ def title(app: TagyardApp) -> str:
     return str(browser(app).pane("tags").border_title)
 
 
-async def loaded(pilot: Pilot[Any], repository: str, count: int) -> None:
-    screen = browser(pilot.app)  # type: ignore[arg-type]
+async def loaded(pilot: Pilot[Any], repository: str, count: int) -> BrowserScreen:
+    """Wait until ``count`` tags of ``repository`` are listed and resolved."""
+    screen = browser(pilot.app)
     await until(
         pilot,
         lambda: (
@@ -115,7 +98,9 @@ async def loaded(pilot: Pilot[Any], repository: str, count: int) -> None:
             and not screen.pane("tags").spinner.display
         ),
         f"{count} tags of {repository}",
+        timeout=LONG,
     )
+    return screen
 
 
 async def type_filter(pilot: Pilot[Any], text: str) -> None:
@@ -128,19 +113,9 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press ``keys``, then wait until the filter has caught up with the typing."""
     await pilot.press(*keys)
     bars = pilot.app.screen.query(FilterBar)
-    await until(pilot, lambda: not any(bar.pending for bar in bars), "the filter")
+    await until(pilot, lambda: not any(bar.pending for bar in bars), "the filter", LONG)
     # The pane's counts follow in a message of their own.
     await pilot.pause()
-
-
-async def registry_tags(host: str, repository: str) -> list[str]:
-    client = RegistryClient(host)
-    try:
-        return sorted(await client.tags(repository))
-    except NotFound:
-        return []
-    finally:
-        await client.aclose()
 
 
 # Finding and ordering ------------------------------------------------------------
@@ -148,18 +123,17 @@ async def registry_tags(host: str, repository: str) -> list[str]:
 
 @pytest.mark.registry
 async def test_find_one_tag_among_2000_in_natural_order(
-    big_registry: RegistryServer, tmp_path: Path
+    big_registry: RegistryServer,
 ) -> None:
-    app = open_app(f"{big_registry.host}/{BIG}", tmp_path)
+    app = open_app(f"{big_registry.host}/{BIG}")
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, BIG, 2000)
-        screen = browser(app)
-        assert shown(app)[8:12] == ["v1.8", "v1.9", "v1.10", "v1.11"]
-        assert shown(app)[-1] == "v1.1999"
+        screen = await loaded(pilot, BIG, 2000)
+        assert tag_names(app)[8:12] == ["v1.8", "v1.9", "v1.10", "v1.11"]
+        assert tag_names(app)[-1] == "v1.1999"
         assert title(app) == f"tags of {BIG} · by name"
 
         await type_filter(pilot, "V1.1234")
-        assert shown(app) == ["v1.1234"]
+        assert tag_names(app) == ["v1.1234"]
         assert subtitle(app).startswith("1 of 2,000 tags")
         assert [str(cell) for cell in screen.tags.get_row_at(0)][2] == "v1.1234"
 
@@ -172,7 +146,7 @@ async def test_find_one_tag_among_2000_in_natural_order(
         # Escape in the bar drops the filter and closes it.
         await pilot.press("slash")
         await pilot.press("escape")
-        assert len(shown(app)) == 2000
+        assert len(tag_names(app)) == 2000
         assert not screen.query(FilterBar)
         assert app.focused is screen.tags
         assert subtitle(app).startswith("2,000 tags")
@@ -180,23 +154,23 @@ async def test_find_one_tag_among_2000_in_natural_order(
 
 @pytest.mark.registry
 async def test_sort_by_created_size_and_name_and_reverse(
-    registry: SeededRegistry, tmp_path: Path
+    registry: SeededRegistry,
 ) -> None:
-    app = open_app(f"{registry.host}/team/many", tmp_path)
+    app = open_app(f"{registry.host}/team/many")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, "team/many", 130)
-        assert shown(app)[:2] == ["build-001", "build-002"]
+        assert tag_names(app)[:2] == ["build-001", "build-002"]
 
         await pilot.press("s")
         assert title(app) == "tags of team/many · newest first"
-        newest = shown(app)
+        newest = tag_names(app)
         # Ten tags a day: the newest day first, the names in order within it.
         assert newest[:10] == [f"build-{n:03d}" for n in range(121, 131)]
         assert newest[-10:] == [f"build-{n:03d}" for n in range(1, 11)]
 
         await pilot.press("S")
         assert title(app) == "tags of team/many · oldest first"
-        assert shown(app)[:10] == [f"build-{n:03d}" for n in range(1, 11)]
+        assert tag_names(app)[:10] == [f"build-{n:03d}" for n in range(1, 11)]
 
         await pilot.press("s")
         assert title(app) == "tags of team/many · largest first"
@@ -205,20 +179,19 @@ async def test_sort_by_created_size_and_name_and_reverse(
 
         await pilot.press("s", "S")
         assert title(app) == "tags of team/many · by name, reversed"
-        assert shown(app)[0] == "build-130"
+        assert tag_names(app)[0] == "build-130"
 
 
 @pytest.mark.registry
 async def test_regex_and_inverted_filters_and_a_broken_regex(
-    registry: SeededRegistry, tmp_path: Path
+    registry: SeededRegistry,
 ) -> None:
-    app = open_app(f"{registry.host}/team/many", tmp_path)
+    app = open_app(f"{registry.host}/team/many")
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, "team/many", 130)
-        screen = browser(app)
+        screen = await loaded(pilot, "team/many", 130)
 
         await type_filter(pilot, "~^build-12\\d$")
-        assert shown(app) == [f"build-{n}" for n in range(120, 130)]
+        assert tag_names(app) == [f"build-{n}" for n in range(120, 130)]
         assert subtitle(app).startswith("10 of 130 tags")
 
         # A broken regex is shown in the bar; the last good filter stays.
@@ -226,20 +199,20 @@ async def test_regex_and_inverted_filters_and_a_broken_regex(
         bar = screen.query_one(FilterBar)
         assert bar.error.display
         assert "not a regular expression" in str(bar.error.content)
-        assert len(shown(app)) == 10
+        assert len(tag_names(app)) == 10
 
         await press(pilot, "ctrl+u", *"!build-1")
         assert not bar.error.display
-        assert shown(app) == [f"build-{n:03d}" for n in range(1, 100)]
+        assert tag_names(app) == [f"build-{n:03d}" for n in range(1, 100)]
 
         await press(pilot, "ctrl+u", *"!re:[02468]$")
-        assert shown(app)[:3] == ["build-001", "build-003", "build-005"]
-        assert len(shown(app)) == 65
+        assert tag_names(app)[:3] == ["build-001", "build-003", "build-005"]
+        assert len(tag_names(app)) == 65
 
 
 @pytest.mark.registry
 async def test_filter_sort_and_marks_survive_a_refresh(
-    registry: SeededRegistry, tmp_path: Path
+    registry: SeededRegistry,
 ) -> None:
     loads: list[TagsLoaded] = []
 
@@ -247,20 +220,19 @@ async def test_filter_sort_and_marks_survive_a_refresh(
         if isinstance(message, TagsLoaded) and message not in loads:
             loads.append(message)
 
-    app = open_app(f"{registry.host}/team/many", tmp_path)
+    app = open_app(f"{registry.host}/team/many")
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
-        await loaded(pilot, "team/many", 130)
-        screen = browser(app)
+        screen = await loaded(pilot, "team/many", 130)
         await type_filter(pilot, "build-00")
         await pilot.press("enter", "space", "space", "S")
         expected = [f"build-{n:03d}" for n in range(9, 0, -1)]
-        assert shown(app) == expected
+        assert tag_names(app) == expected
         assert screen.tags.view.marks == {"build-001", "build-002"}
 
         await pilot.press("r")
         await until(pilot, lambda: len(loads) == 2, "the reload")
         await loaded(pilot, "team/many", 130)
-        assert shown(app) == expected
+        assert tag_names(app) == expected
         assert screen.tags.view.marks == {"build-001", "build-002"}
         assert str(screen.tags.get_cell("build-002", "mark")) == "●"
         assert str(screen.tags.get_cell("build-003", "mark")) == " "
@@ -277,15 +249,14 @@ async def test_filter_sort_and_marks_survive_a_refresh(
 
 @pytest.mark.registry
 async def test_range_marking_and_clearing(
-    registry: SeededRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    registry: SeededRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
     host = registry.host
-    app = open_app(f"{host}/team/many", tmp_path)
+    app = open_app(f"{host}/team/many")
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, "team/many", 130)
-        screen = browser(app)
+        screen = await loaded(pilot, "team/many", 130)
         await pilot.press("j", "j", "space", "j", "j", "j", "v")
         marked = [entry.tag for entry in screen.tags.view.marked()]
         assert marked == [f"build-{n:03d}" for n in range(3, 8)]
@@ -310,92 +281,80 @@ async def test_range_marking_and_clearing(
 
 @pytest.mark.registry
 async def test_five_marked_tags_go_with_one_confirmation(
-    fresh_registry: RegistryServer, tmp_path: Path
+    fresh_registry: RegistryServer,
 ) -> None:
     url, host = fresh_registry.url, fresh_registry.host
     put_tags(url, "team/app", ["a1", "a2", "a3", "a4"], day=1)
     put_tags(url, "team/app", ["b1", "b2", "b3"], day=2)
     screens: list[str] = []
-    app = open_app(f"{host}/team/app", tmp_path)
+    app = open_app(f"{host}/team/app")
 
     def hook(message: object) -> None:
         screens.extend(type(screen).__name__ for screen in app.screen_stack[-1:])
 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
-        await loaded(pilot, "team/app", 7)
-        screen = browser(app)
+        screen = await loaded(pilot, "team/app", 7)
         await pilot.press("space", "space", "j", "j", "space", "space", "space")
         marked = ["a1", "a2", "b1", "b2", "b3"]
         assert [e.tag for e in screen.tags.view.marked()] == marked
 
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen), "a modal")
-        confirm = app.screen
-        assert isinstance(confirm, BulkConfirmScreen)
+        confirm = await wait_for_screen(pilot, BulkConfirmScreen, "a modal")
         assert confirm.title_text == "Delete 5 tags"
         for tag in marked:
             assert f"Remove the tag team/app:{tag} (" in confirm.body
         assert "These tags on the same image stay: a3, a4." in confirm.body
 
         await pilot.press("y")
-        await until(pilot, lambda: shown(app) == ["a3", "a4"], "the reload")
+        await until(pilot, lambda: tag_names(app) == ["a3", "a4"], "the reload")
         assert screen.tags.view.marks == set()
         repositories = screen.query_one("#repositories", RepositoryList)
         assert repositories.counts["team/app"] == 2
-    assert await registry_tags(host, "team/app") == ["a3", "a4"]
+    assert await fresh_tags(host, "team/app") == ["a3", "a4"]
     assert "ProgressScreen" in screens
 
 
 @pytest.mark.registry
 async def test_marked_images_are_deleted_once_each(
-    fresh_registry: RegistryServer, tmp_path: Path
+    fresh_registry: RegistryServer,
 ) -> None:
     url, host = fresh_registry.url, fresh_registry.host
     first = put_tags(url, "team/app", ["a1", "a2"], day=1)
     put_tags(url, "team/app", ["b1", "b2"], day=2)
     put_tags(url, "team/app", ["keep"], day=3)
-    app = open_app(f"{host}/team/app", tmp_path)
+    app = open_app(f"{host}/team/app")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, "team/app", 5)
         await pilot.press("space", "space", "space", "D")
-        await until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen), "a modal")
-        confirm = app.screen
-        assert isinstance(confirm, BulkConfirmScreen)
+        confirm = await wait_for_screen(pilot, BulkConfirmScreen, "a modal")
         assert confirm.title_text == "Delete 2 images"
         assert f"Delete the image team/app@{first}." in confirm.body
         assert "It takes these tags with it: a1, a2." in confirm.body
         assert "It takes these tags with it: b1, b2." in confirm.body
 
         await pilot.press("y")
-        await until(pilot, lambda: shown(app) == ["keep"], "the reload")
+        await until(pilot, lambda: tag_names(app) == ["keep"], "the reload")
         assert not any(isinstance(s, ProgressScreen) for s in app.screen_stack)
-    assert await registry_tags(host, "team/app") == ["keep"]
+    assert await fresh_tags(host, "team/app") == ["keep"]
 
 
 @pytest.mark.registry
 async def test_a_failing_delete_is_reported_and_the_others_still_run(
-    registry_no_delete: SeededRegistry, tmp_path: Path
+    registry_no_delete: SeededRegistry,
 ) -> None:
     host = registry_no_delete.host
-    app = open_app(f"{host}/small/app", tmp_path)
-    notes: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message: str, *, title: str = "", **options: Any) -> None:
-        notes.append((title, message))
-        original(message, title=title, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
+    app = open_app(f"{host}/small/app")
+    notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, "small/app", 3)
         await pilot.press("space", "space", "d")
         await until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen), "a modal")
         await pilot.press("y")
         await until(pilot, lambda: notes, "a report")
-    assert notes[0][0] == "2 deletes failed"
-    assert notes[0][1].splitlines()[0].startswith("small/app:1.0: ")
-    assert notes[0][1].splitlines()[1].startswith("small/app:2.0: ")
-    assert await registry_tags(host, "small/app") == ["1.0", "2.0", "latest"]
+    assert notes[0].title == "2 deletes failed"
+    assert notes[0].message.splitlines()[0].startswith("small/app:1.0: ")
+    assert notes[0].message.splitlines()[1].startswith("small/app:2.0: ")
+    assert await fresh_tags(host, "small/app") == ["1.0", "2.0", "latest"]
 
 
 # Repositories --------------------------------------------------------------------
@@ -403,12 +362,11 @@ async def test_a_failing_delete_is_reported_and_the_others_still_run(
 
 @pytest.mark.registry
 async def test_repositories_fold_by_namespace_and_count_tags_once_listed(
-    registry: SeededRegistry, tmp_path: Path
+    registry: SeededRegistry,
 ) -> None:
-    app = open_app(f"{registry.host}/acme/multi", tmp_path)
+    app = open_app(f"{registry.host}/acme/multi")
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, "acme/multi", 3)
-        screen = browser(app)
+        screen = await loaded(pilot, "acme/multi", 3)
         repositories = screen.query_one("#repositories", RepositoryList)
         ids = [option.id for option in repositories.options]
         assert ids[:4] == ["acme/", "acme/multi", "acme/webapp", "bulk/"]
@@ -468,9 +426,7 @@ class Gated(RegistryClient):
 
 
 @pytest.mark.registry
-async def test_moving_away_cancels_a_long_load(
-    big_registry: RegistryServer, tmp_path: Path
-) -> None:
+async def test_moving_away_cancels_a_long_load(big_registry: RegistryServer) -> None:
     # The hook sees a message once for every widget it bubbles through.
     late: list[str] = []
     progress: list[int] = []
@@ -487,7 +443,7 @@ async def test_moving_away_cancels_a_long_load(
         ):
             cancelled.append(message.worker.name)
 
-    app = open_app(f"{big_registry.host}/{BIG}", tmp_path)
+    app = open_app(f"{big_registry.host}/{BIG}")
     gated = Gated(big_registry.host)
     app.sources.items[0].inspector = Inspector(gated)
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
@@ -504,5 +460,5 @@ async def test_moving_away_cancels_a_long_load(
         await pilot.pause(0.5)
         assert gated.sent == Gated.OPEN
         assert set(late) == {SMALL}
-        assert shown(app) == ["one", "two"]
+        assert tag_names(app) == ["one", "two"]
         assert screen.repository == SMALL

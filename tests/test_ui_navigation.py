@@ -6,25 +6,28 @@ demo (``prepare_demo``) and asserts on what the app holds or shows.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyperclip
 import pytest
-from rich.console import Console, RenderableType
 from textual.command import CommandPalette
-from textual.pilot import Pilot
+from uihelpers import (
+    browser,
+    details_text,
+    open_app,
+    plain,
+    record_notes,
+    until,
+    wait_for_screen,
+    write_config,
+)
 
 from tui import demo
-from tui.config import Config, load_config
 from tui.registry.client import RegistryClient
 from tui.registry.models import TaggedImage
-from tui.ui.app import TagyardApp, build_app
+from tui.ui.app import TagyardApp
 from tui.ui.screens.browser import BrowserScreen
 from tui.ui.screens.clipboard import copy_choices
 from tui.ui.screens.copymenu import CopyMenu
@@ -32,8 +35,8 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.details import ImageDetails
 
 SIZE = (140, 40)
-API_TAGS = ["1.3.0", "1.4.1", "1.4.2", "latest", "pr-118", "sha-3f9c2a1"]
-WEB_TAGS = ["2.0.3", "2.1", "2.1.0", "latest"]
+# The app's clock in every test, so that ages such as "12 days ago" stay put.
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -41,45 +44,11 @@ def demo_dir(tmp_path: Path) -> Path:
     return demo.prepare_demo(tmp_path)
 
 
-def open_app(target: str, config: Config | None = None) -> TagyardApp:
-    config = config or load_config()
-    app = build_app(target=target, demo=False, insecure=False, config=config)
-    app.now = lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-    return app
-
-
-async def until(
-    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 10
-) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
-
-
 def at(app: TagyardApp, repository: str, tag: str | None = None) -> bool:
     screen = browser(app)
     current = screen.tags.current
     loaded = screen.repository == repository and bool(screen.tags.entries)
     return loaded and (tag is None or (current is not None and current.tag == tag))
-
-
-def plain(renderable: RenderableType, width: int = 120) -> str:
-    console = Console(width=width, file=io.StringIO(), record=True)
-    console.print(renderable)
-    return console.export_text()
-
-
-def details_text(app: TagyardApp) -> str:
-    details = browser(app).query_one("#details", ImageDetails)
-    return plain(details.content.content)  # type: ignore[arg-type]
 
 
 # Copying ------------------------------------------------------------------------
@@ -99,16 +68,15 @@ async def test_copy_menu_items(
 ) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
-    app = open_app(f"oci:{demo_dir}/acme/web:2.1")
+    app = open_app(f"oci:{demo_dir}/acme/web:2.1", now=NOW)
     app.sources.items[0].label = "demo"
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "web", "2.1"), "acme/web:2.1")
         entry = browser(app).tags.current
         assert entry is not None and entry.image is not None
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, CopyMenu), "the copy menu")
-        assert isinstance(app.screen, CopyMenu)
-        labels = [choice.label for choice in app.screen.choices]
+        menu = await wait_for_screen(pilot, CopyMenu, "the copy menu")
+        labels = [choice.label for choice in menu.choices]
         assert labels == [
             "reference by tag",
             "reference by digest",
@@ -139,32 +107,25 @@ async def test_copy_tool_and_the_notification_say_what_was_copied(
         "podman pull registry.example.com/team/app:1.0"
     ]
 
-    config_file = tmp_path / "config.toml"
-    config_file.write_text('copy_tool = "nerdctl"\n')
+    write_config('copy_tool = "nerdctl"\n')
     demo_dir = demo.prepare_demo(tmp_path)
-    app = open_app(f"oci:{demo_dir}/acme/api:1.4.2", load_config(config_file))
-    notes: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message: str, *, title: str = "", **options: Any) -> None:
-        notes.append((message, title))
-        original(message, title=title, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
+    app = open_app(f"oci:{demo_dir}/acme/api:1.4.2", now=NOW)
+    notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "api", "1.4.2"), "acme/api:1.4.2")
         await pilot.press("c", "down", "down", "down", "enter")
         await until(pilot, lambda: notes, "a notification")
         digest = browser(app).tags.current.image.digest  # type: ignore[union-attr]
         assert app.clipboard == digest
-    assert notes == [(digest, "Copied to the terminal clipboard (OSC 52)")]
+    sent = [(note.message, note.title) for note in notes]
+    assert sent == [(digest, "Copied to the terminal clipboard (OSC 52)")]
 
 
 # The palette, history and breadcrumbs ------------------------------------------
 
 
 async def test_palette_jumps_to_a_repository_by_name(demo_dir: Path) -> None:
-    app = open_app(f"oci:{demo_dir}")
+    app = open_app(f"oci:{demo_dir}", now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "acme/api"), "acme/api")
         await pilot.press("ctrl+p")
@@ -180,7 +141,7 @@ async def test_palette_jumps_to_a_repository_by_name(demo_dir: Path) -> None:
 async def test_palette_lists_the_screens_actions_with_their_keys(
     demo_dir: Path,
 ) -> None:
-    app = open_app(f"oci:{demo_dir}")
+    app = open_app(f"oci:{demo_dir}", now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "acme/api"), "acme/api")
         from tui.ui.palette import BrowserCommands
@@ -194,7 +155,7 @@ async def test_palette_lists_the_screens_actions_with_their_keys(
 
 
 async def test_history_goes_back_and_forward_with_the_tag(demo_dir: Path) -> None:
-    app = open_app(f"oci:{demo_dir}")
+    app = open_app(f"oci:{demo_dir}", now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = browser(app)
         await until(pilot, lambda: at(app, "acme/api"), "acme/api")
@@ -234,12 +195,9 @@ async def test_history_goes_back_and_forward_with_the_tag(demo_dir: Path) -> Non
 # Keys from the configuration -----------------------------------------------------
 
 
-async def test_remapped_keys_work_and_show_in_help(
-    demo_dir: Path, tmp_path: Path
-) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[keys]\n"details.raw" = "M"\n"app.help" = "f1"\n')
-    app = open_app(f"oci:{demo_dir}/acme/web:latest", load_config(path))
+async def test_remapped_keys_work_and_show_in_help(demo_dir: Path) -> None:
+    write_config('[keys]\n"details.raw" = "M"\n"app.help" = "f1"\n')
+    app = open_app(f"oci:{demo_dir}/acme/web:latest", now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "web", "latest"), "acme/web:latest")
         details = browser(app).query_one("#details", ImageDetails)
@@ -250,19 +208,15 @@ async def test_remapped_keys_work_and_show_in_help(
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
-        assert isinstance(app.screen, HelpScreen)
-        lines = plain(app.screen._table()).splitlines()
+        help_screen = await wait_for_screen(pilot, HelpScreen, "help")
+        lines = plain(help_screen._table()).splitlines()
     assert any(line.split() == ["M", "Raw", "manifest"] for line in lines)
     assert any(line.split() == ["f1", "Help"] for line in lines)
 
 
-async def test_a_theme_from_the_configuration_is_applied(
-    demo_dir: Path, tmp_path: Path
-) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('theme = "nord"\n')
-    app = open_app(f"oci:{demo_dir}", load_config(path))
+async def test_a_theme_from_the_configuration_is_applied(demo_dir: Path) -> None:
+    write_config('theme = "nord"\n')
+    app = open_app(f"oci:{demo_dir}", now=NOW)
     async with app.run_test(size=SIZE):
         assert app.theme == "nord"
 
@@ -271,7 +225,7 @@ async def test_a_theme_from_the_configuration_is_applied(
 
 
 async def test_raw_manifest_and_platform_picker_on_an_index(demo_dir: Path) -> None:
-    app = open_app(f"oci:{demo_dir}/acme/web:latest")
+    app = open_app(f"oci:{demo_dir}/acme/web:latest", now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: at(app, "web", "latest"), "acme/web:latest")
         details = browser(app).query_one("#details", ImageDetails)

@@ -7,50 +7,36 @@ per test by the autouse fixture in ``conftest.py``) and look there.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import stat
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import SeededRegistry
 from registry_server import RegistryServer
-from textual.pilot import Pilot
 from textual.widgets import Input
+from uihelpers import (
+    browser,
+    closed_port,
+    open_app,
+    record_notes,
+    static_text,
+    until,
+    wait_for_screen,
+    write_config,
+)
 
 from tui.config import config_path, load_config
 from tui.registry.client import RegistryClient
-from tui.ui.app import TagyardApp, build_app
+from tui.ui.app import TagyardApp
 from tui.ui.screens.browser import BrowserScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.registryform import RegistryForm, RepositoryPrompt
 from tui.ui.screens.sources import docker_hosts
 from tui.ui.widgets.registries import RegistryList
+from tui.ui.widgets.repositories import RepositoryList
 
 SIZE = (140, 40)
-
-
-def open_app(target: str | None = None) -> TagyardApp:
-    return build_app(target=target, demo=False, insecure=False, config=load_config())
-
-
-async def until(
-    pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = 10
-) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
 
 
 def registry_list(app: TagyardApp) -> RegistryList:
@@ -63,20 +49,6 @@ def states(app: TagyardApp) -> dict[str, str]:
 
 def labels(app: TagyardApp) -> list[str]:
     return [str(option.id) for option in registry_list(app).options]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def write_config(text: str) -> Path:
-    path = config_path()
-    path.write_text(text, encoding="utf-8")
-    path.chmod(0o600)
-    return path
 
 
 @pytest.mark.registry
@@ -151,8 +123,7 @@ async def test_add_edit_and_remove_a_registry_survive_a_restart(
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: labels(app) == [registry.host], "after a restart")
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, RegistryForm), "the form")
-        form = app.screen
+        form = await wait_for_screen(pilot, RegistryForm, "the form")
         assert form.query_one("#registry-username", Input).value == "robot"
         # The stored password is never put on the screen.
         assert form.query_one("#registry-password", Input).value == ""
@@ -174,10 +145,10 @@ async def test_a_bad_host_is_reported_in_the_form() -> None:
     app = open_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, RegistryForm), "the form")
+        form = await wait_for_screen(pilot, RegistryForm, "the form")
         await pilot.press(*"no host", "enter")
-        error = app.screen.query_one("#registry-form-error")
-        assert "host: invalid registry host 'no host'" in str(error.content)  # type: ignore[attr-defined]
+        error = static_text(form, "#registry-form-error")
+        assert "host: invalid registry host 'no host'" in error
         await pilot.press("escape")
         assert isinstance(app.screen, BrowserScreen)
     assert not config_path().exists()
@@ -188,19 +159,13 @@ async def test_a_registry_not_in_the_file_cannot_be_removed(
 ) -> None:
     down = f"127.0.0.1:{closed_port()}"
     app = open_app(down)
-    notes: list[str] = []
-    original = app.notify
-
-    def notify(message: str, **options: Any) -> None:
-        notes.append(message)
-        original(message, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
+    notes = record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         browser(app).focus_pane("registries")
         await pilot.press("x")
-        await until(pilot, lambda: any("stays" in note for note in notes), "a note")
-    assert f"{down} stays: it was named on the command line" in notes
+        await until(pilot, lambda: any("stays" in n.message for n in notes), "a note")
+    messages = [note.message for note in notes]
+    assert f"{down} stays: it was named on the command line" in messages
 
 
 @pytest.mark.registry
@@ -232,6 +197,6 @@ async def test_bookmarks_without_a_catalog(
     async with app.run_test(size=SIZE) as pilot:
         screen = browser(app)
         await until(pilot, lambda: screen.repository == "team/app", "the bookmarks")
-        names = screen.query_one("#repositories")
-        ids = [o.id for o in names.options]  # type: ignore[attr-defined]
+        names = screen.query_one("#repositories", RepositoryList)
+        ids = [o.id for o in names.options]
         assert "team/app" in ids and "team/many" in ids

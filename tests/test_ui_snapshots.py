@@ -9,7 +9,6 @@ run writes a side-by-side report (``snapshot_report.html``).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import os
@@ -23,11 +22,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from uihelpers import browser, open_app, until
 
 from tui import demo
 from tui.config import Config
-from tui.ui.app import TagyardApp, build_app
-from tui.ui.screens.browser import BrowserScreen
+from tui.ui.app import TagyardApp
 from tui.ui.widgets.registries import RegistryList
 
 SIZE = (130, 36)
@@ -65,16 +64,7 @@ def demo_at_fixed_path() -> Path:
 
 def demo_app(root: Path, reference: str = "", tmp: Path | None = None) -> TagyardApp:
     config = Config((tmp or root) / "config.toml")
-    target = f"oci:{root}{reference}"
-    app = build_app(target=target, demo=False, insecure=False, config=config)
-    app.now = lambda: NOW
-    return app
-
-
-def browser(app: TagyardApp) -> BrowserScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, BrowserScreen)
-    return screen
+    return open_app(f"oci:{root}{reference}", config, now=NOW)
 
 
 def settled(repository: str, tag: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
@@ -99,10 +89,7 @@ def settled(repository: str, tag: str) -> Callable[[Pilot[Any]], Awaitable[None]
                 and not screen.pane("tags").spinner.display
             )
 
-        deadline = asyncio.get_running_loop().time() + 10
-        while not ready():
-            assert asyncio.get_running_loop().time() < deadline, "the demo loaded"
-            await pilot.pause(0.02)
+        await until(pilot, ready, "the demo to load", timeout=10)
 
     return wait
 
