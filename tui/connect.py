@@ -51,6 +51,12 @@ def parse_target(text: str, *, registry_only: bool = False) -> Target:
     """Parse a registry, repository or image reference (see the module docstring)."""
     if text.startswith("oci:"):
         return _layout_target(text[4:])
+    text = text.strip()
+    for scheme in ("docker://", "https://", "http://"):
+        # People paste URLs and skopeo transports; the scheme of a registry is
+        # decided by its host and the insecure setting, not by the text.
+        if text.lower().startswith(scheme):
+            text = text[len(scheme) :]
     if registry_only or "/" not in text.strip().rstrip("/"):
         return Target(normalize_host(text))
     ref: ImageRef = parse_reference(text)

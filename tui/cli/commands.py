@@ -91,11 +91,13 @@ async def inspect_image(
         tags = await inspector.tags_sharing(target.repository, image.digest)
     finally:
         await registry.aclose()
+    separator = "@" if reference.startswith(("sha256:", "sha512:")) else ":"
+    full = f"{target.registry}/{target.repository}{separator}{reference}"
     if as_json:
-        json.dump(image_json(image, reference, tags), out, indent=2)
+        json.dump(image_json(image, full, tags), out, indent=2)
         out.write("\n")
         return 0
-    out.write(_image_text(image_json(image, reference, tags)))
+    out.write(_image_text(image_json(image, full, tags)))
     return 0
 
 
@@ -147,13 +149,13 @@ def _tags_table(entries: list[TaggedImage]) -> str:
 
 def _image_text(data: dict[str, Any]) -> str:
     lines = [
-        f"Reference:  {data['reference']}",
-        f"Digest:     {data['digest']}",
-        f"Media type: {data['media_type']}",
-        f"Size:       {format_size(data['size'])}",
-        f"Created:    {data['created'] or '-'}",
-        f"Tags:       {', '.join(data['tags']) or '-'}",
-        *(f"Warning:    {warning}" for warning in data["warnings"]),
+        _field("Reference", data["reference"]),
+        _field("Digest", data["digest"]),
+        _field("Media type", data["media_type"]),
+        _field("Size", format_size(data["size"])),
+        _field("Created", data["created"] or "-"),
+        _field("Tags", ", ".join(data["tags"]) or "-"),
+        *(_field("Warning", warning) for warning in data["warnings"]),
     ]
     for platform in data["platforms"]:
         name = "/".join(
@@ -161,17 +163,24 @@ def _image_text(data: dict[str, Any]) -> str:
             for part in (platform["os"], platform["architecture"], platform["variant"])
             if part
         )
+        config = platform.get("image_config") or {}
         lines.append("")
         lines.append(f"Platform {name or '-'}  {platform['digest']}")
-        lines.append(f"  Size:    {format_size(platform['size'])}")
-        config = platform.get("image_config") or {}
-        if config.get("entrypoint"):
-            lines.append(f"  Entrypoint: {json.dumps(config['entrypoint'])}")
-        if config.get("cmd"):
-            lines.append(f"  Cmd:     {json.dumps(config['cmd'])}")
-        for layer in platform.get("layers", []):
-            lines.append(f"  Layer   {layer['digest']}  {format_size(layer['size'])}")
+        lines.append(_field("  Size", format_size(platform["size"])))
+        for key, label in (("entrypoint", "  Entrypoint"), ("cmd", "  Cmd")):
+            if config.get(key):
+                lines.append(_field(label, json.dumps(config[key])))
+        layers = platform.get("layers", [])
+        for number, layer in enumerate(layers, start=1):
+            label = f"  Layer {number}/{len(layers)}"
+            lines.append(
+                _field(label, f"{layer['digest']}  {format_size(layer['size'])}")
+            )
     return "\n".join(lines) + "\n"
+
+
+def _field(label: str, value: str) -> str:
+    return f"{label + ':':<16}{value}"
 
 
 def ask(prompt: str) -> bool:

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..config import Config
 from ..connect import open_registry, parse_target
-from ..registry.deletes import DeletePlan, Deleter, plan_delete
+from ..registry.deletes import FORCE_HINT, DeletePlan, Deleter, plan_delete
 from ..registry.errors import InvalidReference, RegistryError, UnsafeDelete
 from ..registry.images import Inspector
 from ..registry.journal import Journal
@@ -80,9 +80,7 @@ async def remove(
                 out.write("Pass --with-referrers to delete them with the image.\n")
         blocked = [plan for plan in plans if plan.blocked]
         if blocked and not force:
-            raise UnsafeDelete(
-                str(blocked[0].blocked), hint="Pass --force to delete anyway"
-            )
+            raise UnsafeDelete(f"refused: {blocked[0].blocked}", hint=FORCE_HINT)
         if not assume_yes and not confirm(f"Delete {_count(plans)}? [y/N] "):
             out.write("Nothing deleted.\n")
             return 1
@@ -91,7 +89,7 @@ async def remove(
         failures = 0
         for plan in plans:
             try:
-                _report(await deleter.run(plan, force=force), out)
+                _report(plan, await deleter.run(plan, force=force), out)
             except RegistryError as error:
                 failures += 1
                 err.write(f"tagyard: error: {error}\n")
@@ -126,7 +124,7 @@ async def undo(
                 short_digest(entry.digest),
                 entry.state,
             ]
-            for entry in journal.entries()
+            for entry in reversed(journal.entries())
         ]
         headers = ["ID", "TIME", "REPOSITORY", "ACTION", "TAGS", "DIGEST", "STATE"]
         out.write(table(headers, rows) + "\n")
@@ -158,11 +156,16 @@ def _count(plans: list[DeletePlan]) -> str:
     return " and ".join(parts)
 
 
-def _report(outcome: DeleteOutcome, out: TextIO) -> None:
-    removed = outcome.removed_tags
+def _report(plan: DeletePlan, outcome: DeleteOutcome, out: TextIO) -> None:
+    note = f"; {outcome.note}" if outcome.note else ""
+    if plan.tag:
+        out.write(
+            f"Removed the tag {plan.repository}:{plan.tag} "
+            f"({outcome.path.value}{note}).\n"
+        )
+        return
+    removed = ", ".join(outcome.removed_tags) or "no tags"
     out.write(
-        f"Deleted {short_digest(outcome.digest)} ({outcome.path.value})"
-        + (f": tags {', '.join(removed)}" if removed else "")
-        + (f"; {outcome.note}" if outcome.note else "")
-        + ".\n"
+        f"Deleted the image {plan.repository}@{short_digest(outcome.digest)} with "
+        f"{removed} ({outcome.path.value}{note}).\n"
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -26,7 +28,15 @@ _COMMANDS = ("repos", "tags", "inspect", "rm", "undo", "policy")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tagyard with ``argv`` (default: the process arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    code = _run(args)
+    try:
+        code = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``tagyard tags ... | head``): stop quietly, as
+        # a program killed by SIGPIPE would, and keep Python from complaining
+        # again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE
     if argv is None:
         sys.exit(code)
     return code
@@ -39,10 +49,10 @@ def _run(args: list[str]) -> int:
         options = parser.parse_args(args)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    logging.basicConfig(
-        level=logging.DEBUG if options.verbose else logging.WARNING,
-        format="tagyard: %(message)s",
-    )
+    logging.basicConfig(level=logging.WARNING, format="tagyard: %(message)s")
+    if options.verbose:
+        # Our own one line per request; httpx's and asyncio's chatter stays out.
+        logging.getLogger("tui").setLevel(logging.DEBUG)
     try:
         if getattr(options, "config_path", False):
             print(config_path())
@@ -147,19 +157,32 @@ def _run_ui(options: argparse.Namespace, config: Config) -> int:
     )
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    """Options every parser takes (on sub-commands only, so values are not reset)."""
+def _common(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    """Options taken before or after the command: ``tagyard --read-only rm ...``.
+
+    On a sub-command they default to "not given" rather than False, so that an
+    option given before the command name is not reset by the sub-command.
+    """
+    default = False if top else argparse.SUPPRESS
     parser.add_argument(
         "--insecure",
         action="store_true",
+        default=default,
         help="use plain HTTP for this registry (loopback hosts always do)",
     )
     parser.add_argument(
         "--read-only",
         action="store_true",
+        default=default,
         help="refuse every change: no PUT, POST, PATCH or DELETE is sent",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each request")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="log each request",
+    )
 
 
 def _top(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +216,7 @@ def _ui_parser() -> argparse.ArgumentParser:
 
 def _command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tagyard")
+    _common(parser)
     _top(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -225,8 +249,15 @@ def _command_parser() -> argparse.ArgumentParser:
     undo = sub.add_parser(
         "undo", help="restore a deleted image or tag from the journal"
     )
-    undo.add_argument("entry", nargs="?", help="journal entry id (or a unique prefix)")
-    undo.add_argument("--last", action="store_true", help="the most recent delete")
+    undo.add_argument(
+        "entry",
+        nargs="?",
+        help="journal entry id or a unique prefix (default: the last delete that "
+        "is not undone yet)",
+    )
+    undo.add_argument(
+        "--last", action="store_true", help="the last delete that is not undone yet"
+    )
     undo.add_argument("--list", action="store_true", help="list the journal")
     lifecycle = sub.add_parser("policy", help="ECR lifecycle policies on any registry")
     steps = lifecycle.add_subparsers(dest="policy_command", required=True)
@@ -247,5 +278,5 @@ def _command_parser() -> argparse.ArgumentParser:
         )
         each.add_argument("--json", action="store_true", help="print JSON")
     for each in (repos, tags, inspect, rm, undo, check, show, run):
-        _common(each)
+        _common(each, top=False)
     return parser

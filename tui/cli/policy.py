@@ -91,7 +91,8 @@ async def load_snapshot(
     registry = open_registry(target, config, insecure=insecure)
     inspector = Inspector(registry)
     try:
-        return await from_repository(inspector, target.repository), inspector
+        snapshot = await from_repository(inspector, target.repository, catalogued=False)
+        return snapshot, inspector
     except BaseException:
         await registry.aclose()
         raise
@@ -189,6 +190,9 @@ async def apply(
             out.write(f"Not applied to {short_digest(digest)}: {reason}.\n")
         for digest, error in report.failed:
             err.write(f"tagyard: error: {short_digest(digest)}: {error}\n")
+        hint = getattr(inspector.registry, "garbage_collection_hint", None)
+        if hint and report.deleted:
+            out.write(f"{hint}.\n")
     return 0 if report.ok else 1
 
 

@@ -45,9 +45,16 @@ class Snapshot:
     lists_untagged: bool = True
 
 
-async def from_repository(inspector: Inspector, repository: str) -> Snapshot:
-    """Read a live repository (every tag, and untagged manifests where listable)."""
-    entries = await inspector.tagged_images(repository, catalogued=True)
+async def from_repository(
+    inspector: Inspector, repository: str, *, catalogued: bool = True
+) -> Snapshot:
+    """Read a live repository (every tag, and untagged manifests where listable).
+
+    ``catalogued`` says the name came from the registry's catalog, where an
+    unknown repository is one whose tags were all deleted; a name someone typed
+    that the registry does not know is an error instead.
+    """
+    entries = await inspector.tagged_images(repository, catalogued=catalogued)
     notes = [f"tag {e.tag} was skipped: {e.error}" for e in entries if e.image is None]
     images: dict[str, Image] = {}
     tags: dict[str, list[str]] = {}

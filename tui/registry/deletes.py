@@ -26,13 +26,14 @@ from .images import Inspector
 from .journal import Journal, SavedManifest
 from .models import DeleteOutcome, ImageIndex, Manifest
 
-__all__ = ["DeletePlan", "Deleter", "Referrer", "plan_delete"]
+__all__ = ["FORCE_HINT", "DeletePlan", "Deleter", "Referrer", "plan_delete"]
 
 _COSIGN_TAG = re.compile(r"^(sha256)-([a-f0-9]{64})(?:\.(sig|att|sbom))?$")
 _HTTP_TAG_PATH = (
     "the registry's tag delete where it has one; otherwise the tag is moved onto "
     "a small placeholder manifest, which is then deleted."
 )
+FORCE_HINT = "Delete the index first, or pass --force to delete anyway"
 _COSIGN_KINDS = {
     "sig": "signature",
     "att": "attestation",
@@ -91,6 +92,11 @@ class DeletePlan:
                     + ", ".join(self.surviving_tags)
                     + "."
                 )
+            else:
+                lines.append(
+                    "It is the image's last tag: the image stays in the repository "
+                    "untagged (delete it by digest to remove it too)."
+                )
             lines.append(f"Path: {self.tag_path}")
         else:
             lines.append(f"Delete the image {self.repository}@{self.digest}.")
@@ -116,7 +122,7 @@ class DeletePlan:
             )
         lines.extend(self.notes)
         if self.blocked:
-            lines.append(f"Refused: {self.blocked}")
+            lines.append(f"Refused: {self.blocked}. Delete the index first.")
         return lines
 
 
@@ -166,8 +172,8 @@ async def plan_delete(
         if tagged:
             names = "; ".join(f"{d[:19]} ({', '.join(t)})" for d, t in tagged)
             blocked = (
-                f"the tagged index {names} still references it; pulling that index "
-                "would fail. Delete the index first, or force."
+                f"the tagged index {names} still references it, and pulling that "
+                "index would fail"
             )
     return DeletePlan(
         registry=registry.name,
@@ -224,7 +230,7 @@ class Deleter:
     async def run(self, plan: DeletePlan, *, force: bool = False) -> DeleteOutcome:
         """Carry out one plan; refuses a blocked plan unless ``force``."""
         if plan.blocked and not force:
-            raise UnsafeDelete(plan.blocked, hint="Pass --force to delete anyway")
+            raise UnsafeDelete(f"refused: {plan.blocked}", hint=FORCE_HINT)
         registry = self.inspector.registry
         children = await self._saved_children(plan)
         entry = self.journal.record_delete(

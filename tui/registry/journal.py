@@ -185,12 +185,19 @@ class Journal:
         return [_entry(record) for record in deletes.values()]
 
     def find(self, key: str | None) -> JournalEntry:
-        """The entry with id ``key`` (a unique prefix will do), or the last one."""
+        """The entry with id ``key`` (a unique prefix will do).
+
+        Without a key: the most recent delete that can still be undone, so
+        that repeating ``undo --last`` walks back through the journal.
+        """
         entries = self.entries()
         if not entries:
             raise JournalError(f"the journal {self.path} holds no deletes")
         if key is None:
-            return entries[-1]
+            undoable = [e for e in entries if e.state in ("done", "in flight")]
+            if not undoable:
+                raise JournalError("every delete in the journal is undone or failed")
+            return undoable[-1]
         matches = [entry for entry in entries if entry.id.startswith(key)]
         if len(matches) != 1:
             raise JournalError(

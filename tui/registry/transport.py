@@ -176,6 +176,15 @@ def error_for(response: httpx.Response, what: str) -> RegistryError:
             )
         if code == "MANIFEST_UNKNOWN":
             return ManifestUnknown(detail, status, code, url, "Check the tag or digest")
+        if code is None and response.request.method == "HEAD":
+            # A HEAD answer has no body to tell "no such tag" from "no such
+            # endpoint"; on a manifest path it is almost always the former.
+            path = response.request.url.path
+            if "/manifests/" in path:
+                return ManifestUnknown(
+                    f"{what}: not found", status, code, url, "Check the tag or digest"
+                )
+            return NotFound(f"{what}: not found", status, code, url)
         if code is None:
             return NotFound(
                 f"{detail} (the registry does not serve this path)",
