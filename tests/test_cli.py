@@ -111,7 +111,7 @@ def test_inspect_shows_platforms_layers_and_config(
     assert code == 0
     assert "linux/amd64" in out and "linux/arm64/v8" in out
     assert "unknown/unknown" not in out
-    assert "Layer" in out and "Tags:       2.0, latest" in out
+    assert "Layer" in out and "Tags:           2.0, latest" in out
 
 
 def test_empty_repository_from_the_catalog_has_no_tags(

@@ -131,8 +131,10 @@ def test_undo_restores_the_same_digest_under_the_same_tags(
     assert tags_of(host, "small/app") == before
     code, out, _ = run(["undo", "--list"], capsys)
     assert "undone" in out
-    code, _, err = run(["undo", "--last"], capsys)
+    code, _, err = run(["undo", records[0]["id"]], capsys)
     assert code == 1 and "already undone" in err
+    code, _, err = run(["undo", "--last"], capsys)
+    assert code == 1 and "every delete in the journal is undone" in err
 
 
 def test_undo_after_garbage_collection_names_the_missing_blobs(
