@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -228,3 +229,57 @@ def test_read_only_refuses_rm(
         ["rm", f"{fresh_registry.host}/a:b", "--yes", "--read-only"], capsys
     )
     assert code == 1 and "read-only" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_go_before_or_after_the_command(
+    seeded_fresh_registry: SeededRegistry,
+    where: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reference = f"{seeded_fresh_registry.host}/small/app:1.0"
+    args = ["rm", reference, "--yes"]
+    args = ["--read-only", *args] if where == "before" else [*args, "--read-only"]
+    code, _, err = run(args, capsys)
+    assert code == 1 and "read-only" in err
+    assert [row["tag"] for row in tag_rows(reference[:-4], capsys)] == [
+        "1.0",
+        "2.0",
+        "latest",
+    ]
+
+
+def test_a_missing_tag_is_named_as_such(
+    seeded_fresh_registry: SeededRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = seeded_fresh_registry.host
+    code, _, err = run(["rm", f"{host}/small/app:lates", "--yes"], capsys)
+    assert code == 1 and "small/app:lates: not found" in err
+    assert "Check the tag or digest" in err and "endpoint" not in err
+
+
+def test_pasted_urls_and_transports_are_understood(
+    registry: SeededRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for prefix in ("http://", "docker://"):
+        rows = tag_rows(f"{prefix}{registry.host}/library/busybox", capsys)
+        assert {row["tag"] for row in rows} == {"1.36", "latest"}
+
+
+def test_a_reader_that_goes_away_is_no_error(registry: SeededRegistry) -> None:
+    pipeline = subprocess.run(
+        f"{sys.executable} -m tui tags {registry.host}/team/many --json | head -c 10",
+        shell=True,
+        capture_output=True,
+        check=False,
+    )
+    assert pipeline.stdout == b'[\n  {\n    "'[:10]
+    assert b"Traceback" not in pipeline.stderr and pipeline.stderr == b""
+
+
+def test_removing_the_last_tag_says_the_image_stays(
+    seeded_fresh_registry: SeededRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = rm(f"{seeded_fresh_registry.host}/small/app:1.0", capsys)
+    assert "It is the image's last tag" in out
+    assert "Removed the tag small/app:1.0 (placeholder manifest" in out
