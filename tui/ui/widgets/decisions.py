@@ -3,6 +3,12 @@
 Images the policy acts on come first, in the order they would be deleted;
 kept images follow. Platform images of an image index are left out, as in
 ``tagyard policy preview``: a policy never decides on them by themselves.
+
+The "why" column gives the reason alone and takes whatever width the other
+columns leave; the whole sentence is shown under the table for the
+highlighted row. The
+time column is headed by where its times come from ("pushed", or "created"
+on a registry that records no push time); only a mix of both marks each time.
 """
 
 from __future__ import annotations
@@ -11,15 +17,18 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ...cli.output import format_size, short_digest
+from ...cli.output import format_size
 from ...policy import ActionType, Decision, Preview
+from ..words import table_digest
+from .columns import widths_filling
 
 __all__ = ["DecisionTable", "shown_decisions", "summary_line"]
 
-_COLUMNS = ("action", "rule", "tags", "digest", "pushed", "why")
+_COLUMNS = ("action", "rule", "tags", "digest", "", "why")
 _VERDICT_STYLES = {"expire": "bold red", "archive": "bold yellow", "keep": "green"}
 
 
@@ -56,12 +65,31 @@ def summary_line(preview: Preview) -> str:
     return text
 
 
-def _pushed(decision: Decision) -> str:
+def time_heading(decisions: list[Decision]) -> str:
+    """``pushed`` or ``created``: where the times of the column come from."""
+    sources = {d.image.time_source for d in decisions if d.image.pushed_at}
+    if sources == {"created"}:
+        return "created"
+    return "pushed" if sources <= {"push"} else "pushed or (created)"
+
+
+def _pushed(decision: Decision, mixed: bool) -> str:
     image = decision.image
     if image.pushed_at is None:
         return "-"
-    source = "" if image.time_source == "push" else f" ({image.time_source})"
+    source = f" ({image.time_source})" if mixed and image.time_source != "push" else ""
     return f"{image.pushed_at.astimezone(UTC):%Y-%m-%d %H:%M}{source}"
+
+
+def _why(decision: Decision) -> str:
+    """The reason alone: the action, the rule and the time source have columns."""
+    if decision.follows:
+        return f"with the image it refers to, {decision.follows}"
+    if decision.reason is not None:
+        return str(decision.reason)
+    if decision.action is ActionType.TRANSITION:
+        return f"rule {decision.rule} moves it to {decision.target_storage_class}"
+    return f"rule {decision.rule} selects it"
 
 
 def _rule(decision: Decision) -> str:
@@ -82,26 +110,44 @@ class DecisionTable(DataTable[Text]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.decisions: list[Decision] = []
+        self._width = 0
 
     def show_preview(self, preview: Preview | None) -> None:
         """Replace the rows with the decisions of ``preview`` (None empties it)."""
         self.decisions = shown_decisions(preview) if preview is not None else []
-        self.clear(columns=True)
-        for label in _COLUMNS:
-            self.add_column(label, key=label)
-        for decision in self.decisions:
-            self.add_row(*self._cells(decision), key=decision.image.digest)
+        self._fill()
 
-    def _cells(self, decision: Decision) -> list[Text]:
+    def _fill(self) -> None:
+        row = self.cursor_row
+        heading = time_heading(self.decisions)
+        mixed = "or" in heading
+        labels = [label or heading for label in _COLUMNS]
+        rows = [self._cells(decision, mixed) for decision in self.decisions]
+        self._width = self.scrollable_content_region.width
+        widths = widths_filling(labels, rows, self._width, self.cell_padding)
+        self.clear(columns=True)
+        for label, key, width in zip(labels, _COLUMNS, widths, strict=True):
+            self.add_column(label, key=key or "pushed", width=width)
+        for decision, cells in zip(self.decisions, rows, strict=True):
+            self.add_row(*cells, key=decision.image.digest)
+        if self.decisions:
+            self.move_cursor(row=min(row, len(self.decisions) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The "why" column follows the table's width.
+        if self.scrollable_content_region.width != self._width:
+            self._fill()
+
+    def _cells(self, decision: Decision, mixed: bool) -> list[Text]:
         image = decision.image
         word = verdict(decision)
         return [
             Text(word, style=_VERDICT_STYLES[word]),
             Text(_rule(decision), justify="right"),
             Text(", ".join(image.tags) or "<untagged>", style="bold"),
-            Text(short_digest(image.digest)),
-            Text(_pushed(decision)),
-            Text(decision.text),
+            Text(table_digest(image.digest)),
+            Text(_pushed(decision, mixed)),
+            Text(_why(decision), no_wrap=True, overflow="ellipsis"),
         ]
 
     @property

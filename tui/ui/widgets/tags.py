@@ -1,8 +1,9 @@
 """The tags table: one row per tag, with tags that share a digest marked.
 
-Tags on the same digest get the same letter in the first column (``a``,
-``b``, ...) and name each other in the "same as" column, so that deleting one
-of them by digest cannot surprise anybody.
+Tags on the same digest get the same letter in the first column (headed
+``≡``: ``a``, ``b``, ...) and name each other in the "same as" column, so that
+deleting one of them by digest cannot surprise anybody; the pane's border says
+what the letters mean whenever the rows show one.
 
 The rows are a :class:`~tui.ui.listing.TagView` of the loaded tags: filtered,
 sorted, and with marks (a ``●`` in the narrow column on the left) that the
@@ -18,10 +19,11 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ...cli.output import format_created, format_size, short_digest
+from ...cli.output import format_size
 from ...registry.models import TaggedImage
 from ..clock import now_for
 from ..listing import Filter, TagView, count_label
+from ..words import plural, short_created, table_digest
 from .filterbar import ListingChanged
 
 __all__ = ["TagTable", "digest_groups", "platform_summary"]
@@ -29,8 +31,9 @@ __all__ = ["TagTable", "digest_groups", "platform_summary"]
 _GROUP_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue")
 # Narrow, telling columns first: on a small terminal the table scrolls
 # sideways, and what is cut off first (the age) is in the details pane too.
-_COLUMNS = ("", "tag", "same as", "digest", "size", "platforms", "created")
-_MAX_PLATFORMS = 32
+# At 150 columns every column fits: the digest and the age are short forms.
+_COLUMNS = ("≡", "tag", "same as", "digest", "size", "platforms", "created")
+_MAX_PLATFORMS = 26
 _MAX_ERROR = 60
 
 
@@ -53,10 +56,6 @@ def platform_summary(entry: TaggedImage) -> str:
     return names or "-"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
-
-
 def _mark(marked: bool) -> Text:
     return Text("●", style="bold yellow") if marked else Text(" ")
 
@@ -76,10 +75,18 @@ class TagTable(DataTable[Text]):
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("space", "mark", "Mark", id="tags.mark"),
-        Binding("v", "mark_range", "Mark range", id="tags.mark_range"),
+        Binding("v", "mark_range", "Mark range", show=False, id="tags.mark_range"),
         Binding("escape", "clear_marks", "Clear marks", id="tags.clear_marks"),
         Binding("s", "sort", "Sort", id="tags.sort"),
-        Binding("S", "sort_reverse", "Reverse sort", id="tags.sort_reverse"),
+        Binding(
+            "S", "sort_reverse", "Reverse sort", show=False, id="tags.sort_reverse"
+        ),
+        Binding(
+            "home,ctrl+home", "scroll_top", "First tag", show=False, id="tags.first"
+        ),
+        Binding(
+            "end,ctrl+end", "scroll_bottom", "Last tag", show=False, id="tags.last"
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -101,7 +108,7 @@ class TagTable(DataTable[Text]):
         self.clear(columns=True)
         self.add_column("", key="mark")
         for label in _COLUMNS:
-            self.add_column(label, key=label or "marker")
+            self.add_column(label, key="marker" if label == "≡" else label)
         for entry in self.entries:
             mark = _mark(entry.tag in self.view.marks)
             self.add_row(mark, *self._cells(entry, letters), key=entry.tag)
@@ -135,33 +142,51 @@ class TagTable(DataTable[Text]):
             marker,
             Text(entry.tag, style="bold"),
             Text(_same_as(entry.tag, self.groups.get(image.digest, []))),
-            Text(short_digest(image.digest)),
+            Text(table_digest(image.digest)),
             Text(format_size(image.size), justify="right"),
             Text(platform_summary(entry)),
-            Text(format_created(image.created, now_for(self))),
+            Text(short_created(image.created, now_for(self))),
         ]
 
     @property
     def summary(self) -> str:
         """Counts for the pane border: tags, distinct images, shared, failed.
 
-        A filter shows as ``37 of 2,187 tags``, marks as ``5 marked``.
+        The counts describe the rows shown: a filter shows as ``37 of 2,187
+        tags`` followed by the images of those 37. Marks (``5 marked``) count
+        every marked tag, shown or not, since the bulk actions take them all.
         """
-        loaded = self.view.entries
-        images = {e.image.digest for e in loaded if e.image is not None}
-        tags = _count(len(loaded), "tag")
+        loaded, rows = self.view.entries, self.entries
+        images = {e.image.digest for e in rows if e.image is not None}
+        tags = plural(len(loaded), "tag")
         if self.view.filter.active:
-            tags = f"{count_label(len(self.entries), len(loaded))} tags"
-        parts = [tags, _count(len(images), "image")]
-        if self.groups:
-            parts.append(f"{_count(len(self.groups), 'digest')} shared by several tags")
-        failed = sum(1 for e in loaded if e.image is None)
+            tags = f"{count_label(len(rows), len(loaded))} tags"
+        parts = [tags, plural(len(images), "image")]
+        letters = self._letters_shown()
+        if letters:
+            parts.append(letters)
+        failed = sum(1 for e in rows if e.image is None)
         if failed:
-            parts.append(f"{failed} unreadable")
+            parts.append(f"{failed:,} unreadable")
         marked = len(self.view.marked())
         if marked:
             parts.append(f"{marked:,} marked")
         return ", ".join(parts)
+
+    def _letters_shown(self) -> str:
+        """What the letters of the ``≡`` column mean, if the rows show any."""
+        shown = {e.image.digest for e in self.entries if e.image is not None}
+        letters = [
+            chr(ord("a") + index % 26)
+            for index, digest in enumerate(self.groups)
+            if digest in shown
+        ]
+        if not letters:
+            return ""
+        if len(letters) == 1:
+            return f"{letters[0]} = tags on the same image"
+        named = " ".join(letters) if len(letters) <= 3 else f"{letters[0]}…"
+        return f"same letter ({named}) = same image"
 
     @property
     def current(self) -> TaggedImage | None:
