@@ -24,6 +24,7 @@ from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
 from ...registry.models import TaggedImage
+from ..words import plural
 from .changes import announce_change
 from .clipboard import copy_text, pull_command
 from .confirm import ConfirmScreen
@@ -224,7 +225,7 @@ async def _delete(
     whole_image: bool,
 ) -> None:
     app, journal = screen.app, screen.sources.journal
-    screen.pane("tags").set_status(f"planning {len(entries):,} deletes…")
+    screen.pane("tags").set_status(f"planning {plural(len(entries), 'delete')}…")
     try:
         plans = await plan_all(inspector, repository, entries, whole_image=whole_image)
     except RegistryError as error:
@@ -252,7 +253,7 @@ async def _delete(
         lines = [f"{name}: {reason}" for name, reason in outcome.failed]
         screen.notify(
             "\n".join(lines),
-            title=f"{len(outcome.failed)} deletes failed",
+            title=f"{plural(len(outcome.failed), 'delete')} failed",
             severity="error",
             markup=False,
         )
@@ -315,5 +316,5 @@ async def _copy(screen: BrowserScreen, text: str) -> None:
     shown = lines[:_SHOWN_COPIES]
     if len(lines) > len(shown):
         shown.append(f"… and {len(lines) - len(shown):,} more")
-    title = f"Copied {len(lines):,} lines to the {where}"
+    title = f"Copied {plural(len(lines), 'line')} to the {where}"
     screen.notify("\n".join(shown), title=title, markup=False)

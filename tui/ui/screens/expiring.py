@@ -30,6 +30,7 @@ from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
 from ..widgets.decisions import when
+from ..words import plural
 from .confirm import ConfirmScreen
 from .sources import Source, Sources
 
@@ -125,7 +126,7 @@ def confirmation_body(preview: Preview, repository: str) -> str:
     """Every image that expires (tags, short digest, rule), and what is skipped."""
     expiring = [d for d in preview.acted if d.action is ActionType.EXPIRE]
     lines = [
-        f"At {when(preview.at)} the policy expires {len(expiring)} image(s) of "
+        f"At {when(preview.at)} the policy expires {plural(len(expiring), 'image')} of "
         f"{repository}; each is deleted by digest with every tag on it:",
         "",
     ]
@@ -136,8 +137,8 @@ def confirmation_body(preview: Preview, repository: str) -> str:
     if preview.transitioning_count:
         lines += [
             "",
-            f"{preview.transitioning_count} image(s) would move to archive storage, "
-            "which only ECR has; they are left alone.",
+            f"{plural(preview.transitioning_count, 'image')} would move to archive "
+            "storage, which only ECR has; they are left alone.",
         ]
     lines += ["", "Every delete is journaled: J lists them and can undo one."]
     return "\n".join(lines)
@@ -183,7 +184,7 @@ async def confirm_and_apply(
 
 def report_text(report: ApplyReport) -> str:
     """One line for the notification and the pane: deleted, failed, not applicable."""
-    parts = [f"{len(report.deleted)} image(s) expired"]
+    parts = [f"{plural(len(report.deleted), 'image')} expired"]
     if report.failed:
         parts.append(f"{len(report.failed)} failed")
     if report.not_applicable:

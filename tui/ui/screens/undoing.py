@@ -53,7 +53,8 @@ def describe_entry(entry: JournalEntry) -> str:
     """What undoing ``entry`` puts back, for the confirmation."""
     where = f"{entry.registry}/{entry.repository}"
     if entry.tags:
-        under = f"under the tag(s) {', '.join(entry.tags)}"
+        noun = "tag" if len(entry.tags) == 1 else "tags"
+        under = f"under the {noun} {', '.join(entry.tags)}"
     else:
         under = "by digest only (it had no tag)"
     lines = [

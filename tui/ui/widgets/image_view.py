@@ -26,6 +26,7 @@ from ...registry.models import (
     PlatformImage,
     TaggedImage,
 )
+from ..words import plural
 
 __all__ = ["platforms_of", "render_image", "render_raw"]
 
@@ -151,8 +152,8 @@ def _platform_section(
     )
     if platform.manifest is not None:
         manifest = platform.manifest
-        count = len(manifest.layers)
-        parts.append(Text(f"\n{count} layers, config {manifest.config.digest}"))
+        layers = plural(len(manifest.layers), "layer")
+        parts.append(Text(f"\n{layers}, config {manifest.config.digest}"))
         parts.append(_layers(manifest))
     if platform.config is None:
         parts.append(Text("no image config (not a container image?)", style="dim"))
