@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header
 from ...registry.errors import RegistryError
 from ...registry.journal import JournalEntry
 from ...registry.undo import BlobsMissing
+from ..health import failure_text
 from ..widgets.journal_table import JournalTable
 from ..widgets.pane import Pane
 from ..writes import hidden_when_read_only
@@ -29,6 +30,13 @@ from .sources import Sources
 from .undoing import describe_entry, undo_in
 
 __all__ = ["JournalScreen"]
+
+# Undo is offered only for deletes that happened and were not undone yet.
+_NOT_UNDOABLE = {
+    "undone": "This delete was undone already.",
+    "failed": "This delete failed, so the registry still holds everything it was "
+    "asked to delete.",
+}
 
 
 class JournalScreen(Screen[None]):
@@ -84,6 +92,10 @@ class JournalScreen(Screen[None]):
         entry = self.table.current
         if self.sources.read_only or entry is None:
             return
+        refusal = _NOT_UNDOABLE.get(entry.state)
+        if refusal is not None:
+            self.notify(refusal, title="Nothing to undo", markup=False)
+            return
         self.undo(entry)
 
     @work(group="undo", exclusive=True, exit_on_error=False)
@@ -98,7 +110,8 @@ class JournalScreen(Screen[None]):
             self.notify(str(error), title="Cannot undo", severity="error", markup=False)
             return
         except RegistryError as error:
-            self.notify(str(error), title="Undo failed", severity="error", markup=False)
+            text = failure_text(error).removeprefix("error: ")
+            self.notify(text, title="Undo failed", severity="error", markup=False)
             return
         finally:
             self.action_reload()

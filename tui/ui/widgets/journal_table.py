@@ -1,4 +1,10 @@
-"""The delete journal as a table, newest delete first."""
+"""The delete journal as a table, newest delete first.
+
+The columns get their widths from the rows when the table is filled, not
+later when the table measures itself: the journal is filled again after an
+undo, while a notification is drawn over it, and a table left to measure
+itself then was drawn with every column as narrow as its header.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from textual.widgets import DataTable
 
 from ...cli.output import short_digest
 from ...registry.journal import JournalEntry
+from .columns import widths_filling
 
 __all__ = ["JournalTable"]
 
@@ -41,11 +48,13 @@ class JournalTable(DataTable[Text]):
         """
         current = self.current
         self.entries = list(reversed(entries))
+        rows = [self._cells(entry) for entry in self.entries]
+        widths = widths_filling(_COLUMNS, rows, 0, self.cell_padding)
         self.clear(columns=True)
-        for label in _COLUMNS:
-            self.add_column(label, key=label)
-        for entry in self.entries:
-            self.add_row(*self._cells(entry), key=entry.id)
+        for label, width in zip(_COLUMNS, widths, strict=True):
+            self.add_column(label, key=label, width=width)
+        for entry, cells in zip(self.entries, rows, strict=True):
+            self.add_row(*cells, key=entry.id)
         if current is not None:
             ids = [entry.id for entry in self.entries]
             if current.id in ids:
