@@ -56,6 +56,11 @@ class RegistryManager:
     def _find(self, label: str) -> Source | None:
         return next((s for s in self.sources.items if s.label == label), None)
 
+    def shows_failure_of(self, label: str) -> bool:
+        """Whether the repositories or tags pane shows the last failure of ``label``."""
+        source = self.screen.source
+        return source is not None and source.label == label and bool(source.reported)
+
     # Registries ------------------------------------------------------------------
 
     def add_registry(self) -> None:

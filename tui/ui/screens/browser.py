@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from ...connect import Target
 from ...registry.models import TaggedImage
+from ..health import loaded, report_failure
 from ..listing import tags_title
 from ..navigation import Navigator
 from ..registries import NOTHING_CONFIGURED, RegistryManager
@@ -32,8 +33,10 @@ from ..widgets.pane import Pane
 from ..widgets.registries import RegistryList
 from ..widgets.repositories import RepositoryList
 from ..widgets.tags import TagTable
+from ..words import plural
 from ..writes import hidden_when_read_only
 from . import bulk, deleting, loading
+from .browser_keys import BROWSER_BINDINGS
 from .changes import RepositoryChanged
 from .clipboard import pull_command
 from .copymenu import offer_copy
@@ -54,26 +57,7 @@ class BrowserScreen(Screen[None]):
 
     # The pane to start in depends on the command line; on_mount picks it.
     AUTO_FOCUS = ""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "descend", "Open", id="browse.open"),
-        Binding("escape", "back", "Back", id="browse.back"),
-        Binding("tab", "cycle(1)", "Next pane", id="browse.next_pane"),
-        Binding(
-            "shift+tab", "cycle(-1)", "Previous pane", show=False, id="browse.prev"
-        ),
-        Binding("r", "refresh", "Refresh", id="browse.refresh"),
-        Binding("slash", "filter", "Filter", key_display="/", id="list.filter"),
-        Binding("[,alt+left", "go(-1)", "Go back", show=False, id="nav.back"),
-        Binding("],alt+right", "go(1)", "Go forward", show=False, id="nav.forward"),
-        Binding("+", "add_repository", "Add repository", id="repository.add"),
-        Binding("m", "details('raw')", "Raw manifest", id="details.raw"),
-        Binding("p", "details('platform')", "Next platform", id="details.platform"),
-        Binding("c", "copy(False)", "Copy…", id="tag.copy"),
-        Binding("C", "copy(True)", "Copy @digest", id="tag.copy_digest"),
-        Binding("d", "delete(False)", "Delete tag", id="tag.delete"),
-        Binding("D", "delete(True)", "Delete image", id="tag.delete_image"),
-        Binding("L", "lifecycle", "Lifecycle policy", id="lifecycle.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BROWSER_BINDINGS
 
     def __init__(self, sources: Sources, start: Target | None = None) -> None:
         super().__init__()
@@ -191,6 +175,8 @@ class BrowserScreen(Screen[None]):
     def on_repositories_loaded(self, message: RepositoriesLoaded) -> None:
         if message.source is not self.source:
             return
+        if message.answered:
+            loaded(self, message.source)
         for warning in message.source.warnings:
             self.notify(warning, severity="warning", markup=False)
         message.source.warnings.clear()
@@ -211,12 +197,13 @@ class BrowserScreen(Screen[None]):
 
     def on_tags_progressed(self, message: TagsProgressed) -> None:
         if self.shows(message.source, message.repository):
-            text = f"resolving {message.done} of {message.total} tags…"
+            text = f"resolving {message.done:,} of {plural(message.total, 'tag')}…"
             self.pane("tags").set_status(text)
 
     def on_tags_loaded(self, message: TagsLoaded) -> None:
         if not self.shows(message.source, message.repository):
             return
+        loaded(self, message.source)
         self.tags.show_entries(message.entries)
         repositories = self.query_one("#repositories", RepositoryList)
         repositories.set_count(message.repository, len(message.entries))
@@ -243,10 +230,7 @@ class BrowserScreen(Screen[None]):
             pane = self.pane("tags")
         else:
             return
-        pane.finish_loading(f"error: {message.error}", error=True)
-        self.notify(
-            message.error, title="Registry error", severity="error", markup=False
-        )
+        report_failure(self, message, pane)
 
     def shows(self, source: Source, repository: str | None) -> bool:
         """Whether the panes show ``repository`` of ``source`` right now."""
@@ -294,6 +278,7 @@ class BrowserScreen(Screen[None]):
     def registry_selected(self, event: OptionList.OptionSelected) -> None:
         source = self.sources.items[event.option_index]
         if source is not self.source:
+            self._want_repository = None
             self.open_source(source)
         self.focus_pane("repositories")
 
@@ -355,7 +340,9 @@ class BrowserScreen(Screen[None]):
     def action_refresh(self) -> None:
         if self.source is None:
             return
-        self._want_repository = self.repository
+        # After a refresh that failed no repository is open; the one before
+        # it is still the one wanted.
+        self._want_repository = self.repository or self._want_repository
         if self.tags.current is not None:
             self._want_tag = self.tags.current.tag
             self._want_row = self.tags.cursor_row

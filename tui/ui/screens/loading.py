@@ -30,13 +30,20 @@ _NO_CATALOG = "this registry lists no repositories: + adds one by name"
 
 
 class RepositoriesLoaded(Message):
-    """The repository names of ``source`` arrived."""
+    """The repository names of ``source`` arrived.
 
-    def __init__(self, source: Source, names: list[str], note: str = "") -> None:
+    ``answered`` is False when the names are only the bookmarks because the
+    registry refused the catalog: that says nothing good about the registry.
+    """
+
+    def __init__(
+        self, source: Source, names: list[str], note: str = "", answered: bool = True
+    ) -> None:
         super().__init__()
         self.source = source
         self.names = names
         self.note = note
+        self.answered = answered
 
 
 class TagsProgressed(Message):
@@ -63,13 +70,24 @@ class TagsLoaded(Message):
 
 
 class LoadFailed(Message):
-    """Loading the repositories (``repository`` None) or the tags failed."""
+    """Loading the repositories (``repository`` None) or the tags failed.
 
-    def __init__(self, source: Source, repository: str | None, error: str) -> None:
+    ``error`` is the whole error as one line; ``problem`` the error itself,
+    which says whether the registry as a whole is unreachable or refuses us.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        repository: str | None,
+        error: str,
+        problem: RegistryError | None = None,
+    ) -> None:
         super().__init__()
         self.source = source
         self.repository = repository
         self.error = error
+        self.problem = problem
 
 
 async def list_repositories(
@@ -98,12 +116,12 @@ async def list_repositories(
         names += [name for name in bookmarks if name not in names]
         return RepositoriesLoaded(source, names)
     except RegistryUnreachable as error:
-        return LoadFailed(source, None, str(error))
+        return LoadFailed(source, None, str(error), error)
     except RegistryError as error:
         if named or bookmarks:
             note = f"no catalog: {error.message}"
-            return RepositoriesLoaded(source, bookmarks, note)
-        return LoadFailed(source, None, str(error))
+            return RepositoriesLoaded(source, bookmarks, note, answered=False)
+        return LoadFailed(source, None, str(error), error)
 
 
 async def list_tags(
@@ -129,4 +147,4 @@ async def list_tags(
             source, repository, await inspector.tagged_images(repository, progress)
         )
     except RegistryError as error:
-        return LoadFailed(source, repository, str(error))
+        return LoadFailed(source, repository, str(error), error)

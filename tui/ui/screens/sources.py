@@ -30,13 +30,22 @@ __all__ = ["Source", "Sources"]
 
 @dataclass(eq=False)
 class Source:
-    """One registry in the registries pane, opened lazily."""
+    """One registry in the registries pane, opened lazily.
+
+    Besides the open registry it keeps what the UI remembers about it for
+    as long as the app runs: the lifecycle policy typed for each of its
+    repositories (``policies``, so that closing the lifecycle pane loses
+    nothing) and the failure last notified (``reported``, so that moving
+    through repositories of a registry that is down says so once).
+    """
 
     label: str
     target: Target
     origin: str = "config"
     inspector: Inspector | None = None
     warnings: list[str] = field(default_factory=list)
+    policies: dict[str, str] = field(default_factory=dict)
+    reported: str | None = None
 
     @property
     def registry(self) -> Registry | None:

@@ -4,7 +4,9 @@ Each registry in the list shows its state: a dot that is green when the
 registry answered the API check, yellow when it wants a login, red with the
 reason when it failed. The checks run in workers as soon as the list is
 filled, one per registry, so a registry that is down delays nothing; the
-highlighted registry's state is spelled out under the list.
+highlighted registry's state is spelled out under the list. The browser's own
+loads keep the state current afterwards (:meth:`RegistryList.set_state`): a
+registry that stops answering turns red, and green again once it answers.
 
 The keys here (add, edit, remove a registry) are carried out by a
 :class:`ListActions` the browser hands in, which edits the configuration file
@@ -23,16 +25,23 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...registry.errors import AuthenticationFailed, RegistryError
+from ...registry.errors import (
+    AccessDenied,
+    AuthenticationFailed,
+    RegistryError,
+    RegistryUnreachable,
+)
 from ..screens.sources import Source, Sources
 from .lists import NameList
 from .pane import Pane
 
 __all__ = [
+    "REACHABLE",
     "ListActions",
     "RegistryList",
     "RegistryState",
     "check_registry",
+    "state_for",
 ]
 
 
@@ -56,6 +65,10 @@ class ListActions(Protocol):
         """Remove the registry ``label`` from the configuration file."""
         ...
 
+    def shows_failure_of(self, label: str) -> bool:
+        """Whether a pane beside the list spells out the last failure of ``label``."""
+        ...
+
 
 @dataclass(frozen=True)
 class RegistryState:
@@ -67,17 +80,31 @@ class RegistryState:
 
 
 CHECKING = RegistryState("checking", "dim")
+REACHABLE = RegistryState("reachable", "green")
+
+
+def state_for(error: RegistryError) -> RegistryState | None:
+    """What ``error`` says about the whole registry, if anything.
+
+    A refused connection or login concerns every request to the registry; a
+    missing repository or a broken manifest concerns that one only (None).
+    """
+    if isinstance(error, RegistryUnreachable):
+        return RegistryState("unreachable", "red", error.message)
+    if isinstance(error, AuthenticationFailed):
+        return RegistryState("needs login", "yellow", error.message)
+    if isinstance(error, AccessDenied):
+        return RegistryState("access denied", "yellow", error.message)
+    return None
 
 
 async def check_registry(sources: Sources, source: Source) -> RegistryState:
     """Ask the registry whether it answers and accepts us (``ping``)."""
     try:
         await sources.open(source).registry.ping()
-    except AuthenticationFailed as error:
-        return RegistryState("needs login", "yellow", error.message)
     except RegistryError as error:
-        return RegistryState("error", "red", str(error))
-    return RegistryState("reachable", "green")
+        return state_for(error) or RegistryState("error", "red", str(error))
+    return REACHABLE
 
 
 class RegistryList(NameList):
@@ -85,8 +112,11 @@ class RegistryList(NameList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add registry", id="registry.add"),
-        Binding("e", "edit", "Edit registry", id="registry.edit"),
-        Binding("x,delete", "remove", "Remove registry", id="registry.remove"),
+        # Shown by help and the palette: the footer has no room for them.
+        Binding("e", "edit", "Edit registry", show=False, id="registry.edit"),
+        Binding(
+            "x,delete", "remove", "Remove registry", show=False, id="registry.remove"
+        ),
     ]
 
     class Checked(Message):
@@ -110,7 +140,7 @@ class RegistryList(NameList):
             if source.label in names:
                 self.states[source.label] = CHECKING
                 self.check(source)
-        self._describe()
+        self.describe()
 
     def _prompt(self, name: str) -> Text:
         state = self.states.get(name, CHECKING)
@@ -123,23 +153,32 @@ class RegistryList(NameList):
         self.post_message(self.Checked(source.label, state))
 
     def on_registry_list_checked(self, message: Checked) -> None:
-        self.states[message.label] = message.state
-        if any(option.id == message.label for option in self.options):
-            self.replace_option_prompt(message.label, self._prompt(message.label))
-        self._describe()
+        self.set_state(message.label, message.state)
+
+    def set_state(self, label: str, state: RegistryState) -> None:
+        """Show ``state`` for the registry ``label`` (after a load, for instance)."""
+        self.states[label] = state
+        if any(option.id == label for option in self.options):
+            self.replace_option_prompt(label, self._prompt(label))
+        self.describe()
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self) -> None:
-        self._describe()
+        self.describe()
 
-    def _describe(self) -> None:
+    def describe(self) -> None:
+        """Spell out the highlighted registry's state under the list."""
         pane = self.parent
         name = self.current
         if not isinstance(pane, Pane) or name is None:
             return
         state = self.states.get(name, CHECKING)
-        text = state.word + (f": {state.reason}" if state.reason else "")
-        pane.set_status(text, error=state.word == "error")
+        text = state.word
+        # The pane that failed shows the whole error; saying it here too
+        # would only repeat it in a narrower box.
+        if state.reason and not self.actions.shows_failure_of(name):
+            text += f": {state.reason}"
+        pane.set_status(text, error=state.style == "red")
 
     def action_add(self) -> None:
         self.actions.add_registry()
