@@ -9,7 +9,12 @@ even for thousands of images. While the policy has problems the table keeps
 the last valid policy's verdicts, dimmed, and applying is refused.
 
 A plain v2 registry records no push time, so the image config's ``created``
-stands in for it; the table says so next to each time ("(created)").
+stands in for it; the table's time column is then headed "created".
+
+The policy typed (or loaded with ``o``) is kept per repository on the
+:class:`~.sources.Source` for as long as the app runs, so closing the pane
+and opening it again finds it as it was. Escape goes back and forth between
+the editor and the images table; two escapes in a row close the pane.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,13 +32,12 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from ...cli.output import short_digest
-from ...cli.policy import parse_at
 from ...lifecycle.sources import Snapshot
 from ...policy import Policy, PolicyError, evaluate, parse_policy
 from ...registry.errors import RegistryError
 from ..widgets.decisions import DecisionTable, summary_line, when
 from ..widgets.pane import Pane
-from ..widgets.policy_editor import PolicyEditor
+from ..widgets.policy_editor import EXAMPLE_POLICY, PolicyEditor
 from ..widgets.policy_problems import ProblemPanel
 from ..writes import hidden_when_read_only
 from .changes import RepositoryChanged, announce_change
@@ -47,6 +51,7 @@ from .expiring import (
     read_snapshot,
     report_text,
 )
+from .moment import moment_prompt, parse_moment
 from .prompt import PromptScreen
 from .sources import Source, Sources
 
@@ -58,7 +63,7 @@ class LifecycleScreen(Screen[None]):
 
     AUTO_FOCUS = "#policy-editor"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="lifecycle.close"),
+        Binding("escape", "back", "Back to editor, twice: close", id="lifecycle.close"),
         Binding("e", "edit", "Edit policy", id="lifecycle.edit"),
         Binding("o", "load", "Load policy", id="lifecycle.load"),
         Binding("t", "set_time", "Evaluate at", id="lifecycle.at"),
@@ -75,19 +80,27 @@ class LifecycleScreen(Screen[None]):
         self.policy: Policy | None = None
         # None evaluates at the moment of each evaluation.
         self.at: datetime | None = None
+        # Whether the last key was an escape that moved the focus: then
+        # another escape closes the pane.
+        self._escaped = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lifecycle"):
-            editor = Pane("policy", PolicyEditor(id="policy-editor"), id="policy-pane")
-            editor.border_subtitle = "escape leaves the editor"
+            text = self.source.policies.get(self.repository, EXAMPLE_POLICY)
+            editor = Pane(
+                "policy", PolicyEditor(text, id="policy-editor"), id="policy-pane"
+            )
+            editor.border_subtitle = "escape: to the images · twice: close"
             yield editor
             with Vertical(id="lifecycle-right"):
-                yield Pane(
+                images = Pane(
                     f"images of {self.repository}",
                     DecisionTable(id="decisions"),
                     id="decisions-pane",
                 )
+                images.border_subtitle = "escape: to the editor · twice: close"
+                yield images
                 yield Static("", id="decision-detail", markup=False)
                 yield Static("", id="lifecycle-summary", markup=False)
                 yield ProgressBar(id="expiry-progress", show_eta=False)
@@ -167,6 +180,7 @@ class LifecycleScreen(Screen[None]):
     # Evaluating ----------------------------------------------------------------------
 
     def on_policy_editor_settled(self, message: PolicyEditor.Settled) -> None:
+        self.source.policies[self.repository] = message.text
         self.evaluate_text(message.text)
 
     def evaluate_text(self, text: str) -> None:
@@ -229,6 +243,31 @@ class LifecycleScreen(Screen[None]):
     def action_edit(self) -> None:
         self.editor.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        # Keys that reach the screen (the table's, the problems') end a run
+        # of escapes; typing in the editor does so through the handlers below.
+        if event.key != "escape":
+            self._escaped = False
+
+    def on_text_area_changed(self) -> None:
+        self._escaped = False
+
+    def on_text_area_selection_changed(self) -> None:
+        self._escaped = False
+
+    def on_policy_editor_escaped(self) -> None:
+        self._escape_to(self.decisions)
+
+    def action_back(self) -> None:
+        self._escape_to(self.editor)
+
+    def _escape_to(self, widget: PolicyEditor | DecisionTable) -> None:
+        if self._escaped:
+            self.action_close()
+            return
+        widget.focus()
+        self._escaped = True
+
     def action_close(self) -> None:
         # Closing the pane cancels its workers; a delete cut off mid-request
         # would leave its journal entry "in flight", so an apply is waited for.
@@ -236,6 +275,8 @@ class LifecycleScreen(Screen[None]):
         if any(not w.is_finished for w in applying):
             self.notify("Wait until the policy is applied", severity="warning")
             return
+        # The editor may hold text typed since it last settled.
+        self.source.policies[self.repository] = self.editor.text
         self.dismiss()
 
     def action_load(self) -> None:
@@ -260,22 +301,13 @@ class LifecycleScreen(Screen[None]):
         self.notify(f"Loaded {file}", markup=False)
 
     def action_set_time(self) -> None:
-        prompt = PromptScreen(
-            "Evaluate the policy at",
-            "An ISO 8601 time or date (UTC unless it says otherwise), such as "
-            "2026-12-10 or 2026-12-10T12:00:00Z. Empty means now.",
-            value="" if self.at is None else self.at.isoformat(),
-        )
-        self.app.push_screen(prompt, self._set_time)
+        self.app.push_screen(moment_prompt(self.at), self._set_time)
 
     def _set_time(self, text: str | None) -> None:
+        # The dialog accepts only a time it can read, or nothing for now.
         if text is None:
             return
-        try:
-            self.at = parse_at(text) if text else None
-        except RegistryError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
+        self.at = parse_moment(text) if text else None
         self.show_preview()
 
     # Applying ------------------------------------------------------------------------

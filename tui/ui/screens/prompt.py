@@ -1,7 +1,13 @@
-"""A one-line question in a modal (a file path, a time); escape cancels it."""
+"""A one-line question in a modal (a file path, a time); escape cancels it.
+
+A question may come with a check: an answer the check finds fault with keeps
+the modal open, with the reason under the input, so that a typo costs one
+key press to fix instead of starting over.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,7 +16,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-__all__ = ["PromptScreen"]
+__all__ = ["Check", "PromptScreen"]
+
+Check = Callable[[str], str | None]
+"""Looks at an answer; returns what is wrong with it, or None."""
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -21,22 +30,40 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, title: str, hint: str, *, value: str = "", placeholder: str = ""
+        self,
+        title: str,
+        hint: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        check: Check | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.hint = hint
         self.value = value
         self.placeholder = placeholder
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog"):
             yield Static(self.title_text, id="prompt-title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("", id="prompt-error", markup=False)
             yield Static(self.hint, id="prompt-hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        answer = event.value.strip()
+        problem = self.check(answer) if self.check else None
+        error = self.query_one("#prompt-error", Static)
+        error.update(problem or "")
+        error.display = problem is not None
+        if problem is None:
+            self.dismiss(answer)
+
+    def on_input_changed(self) -> None:
+        # The reason shown was about the text before this edit.
+        self.query_one("#prompt-error", Static).display = False
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,6 +5,10 @@ for half-typed JSON dozens of times a second. The editor waits until no key
 has changed the text for :data:`SETTLE_SECONDS` and then posts one
 :class:`PolicyEditor.Settled`.
 
+Escape does not move the keyboard on by itself: the editor posts
+:class:`PolicyEditor.Escaped` and the screen decides where to go (to the
+images table, or, on a second escape in a row, out of the pane).
+
 JSON is highlighted only when Textual's syntax extra (tree-sitter and its JSON
 grammar, ``pip install 'textual[syntax]'``) is installed; without it the
 editor shows plain text, which is all that validation needs.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import json
 from importlib.util import find_spec
 
+from textual import events
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
@@ -69,8 +74,11 @@ class PolicyEditor(TextArea):
             super().__init__()
             self.text = text
 
+    class Escaped(Message):
+        """Escape was pressed in the editor."""
+
     def __init__(self, text: str = EXAMPLE_POLICY, *, id: str | None = None) -> None:
-        # Tab indents, as in any code editor; escape moves on to the next pane.
+        # Tab indents, as in any code editor; escape leaves the editor.
         super().__init__(
             text,
             language="json" if _HIGHLIGHTING else None,
@@ -80,6 +88,14 @@ class PolicyEditor(TextArea):
             id=id,
         )
         self._timer: Timer | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before TextArea's own handler, which would otherwise take
+        # escape to move the focus itself.
+        if event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Escaped())
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self:
