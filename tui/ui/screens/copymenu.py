@@ -1,9 +1,17 @@
-"""The copy menu: pick what to copy for the selected tag, by arrow or by number."""
+"""The copy menu: pick what to copy for the selected tag, by arrow or by number.
+
+Each entry is one line: its number, its label and the text it copies. A text
+too long for the line (a pull command by digest) loses its middle to an
+ellipsis rather than wrapping, so that a digest is never broken across lines;
+the notification after copying shows it whole.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,10 +21,31 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...registry.models import TaggedImage
+from ..words import middle_ellipsis
 from .clipboard import CopyChoice, copy_choices, copy_text
 from .sources import Source
 
-__all__ = ["CopyMenu", "offer_copy"]
+__all__ = ["CopyMenu", "OneLine", "offer_copy"]
+
+
+class OneLine:
+    """A label, then a text cut in the middle to fit what is left of the line."""
+
+    def __init__(self, label: Text, text: str) -> None:
+        self.label = label
+        self.text = text
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        room = max(options.max_width - self.label.cell_len, 1)
+        yield Text.assemble(self.label, middle_ellipsis(self.text, room))
+
+    def __rich_measure__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Measurement:
+        width = self.label.cell_len + len(self.text)
+        return Measurement(min(self.label.cell_len + 1, width), width)
 
 
 class CopyMenu(ModalScreen[CopyChoice | None]):
@@ -26,7 +55,11 @@ class CopyMenu(ModalScreen[CopyChoice | None]):
         Binding("escape,q", "dismiss(None)", "Close", id="copy.close"),
         *(
             Binding(
-                str(n), f"pick({n - 1})", "Copy item N", show=False, id=f"copy.item{n}"
+                str(n),
+                f"pick({n - 1})",
+                f"Copy item {n}",
+                show=False,
+                id=f"copy.item{n}",
             )
             for n in range(1, 5)
         ),
@@ -49,13 +82,10 @@ class CopyMenu(ModalScreen[CopyChoice | None]):
                 id="copy-choices",
             )
 
-    @staticmethod
-    def _option(number: int, choice: CopyChoice) -> Option:
-        # The text can be long (a digest, a path): it gets a line of its own.
-        prompt = Text.assemble(
-            (f"{number + 1}  {choice.label}\n", "bold"), ("   ", ""), choice.text
-        )
-        return Option(prompt, id=str(number))
+    def _option(self, number: int, choice: CopyChoice) -> Option:
+        width = max(len(choice.label) for choice in self.choices)
+        label = Text(f"{number + 1}  {choice.label:<{width}}  ", style="bold")
+        return Option(OneLine(label, choice.text), id=str(number))
 
     def on_mount(self) -> None:
         choices = self.query_one("#copy-choices", OptionList)
