@@ -7,7 +7,8 @@ help screen and the command palette show the keys as remapped.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import shutil
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App
@@ -40,7 +41,7 @@ class TagyardApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("J", "journal", "Delete journal", id="app.journal"),
+        Binding("J", "journal", "Delete journal", show=False, id="app.journal"),
     ]
 
     def __init__(self, sources: Sources, start: Target | None = None) -> None:
@@ -48,8 +49,12 @@ class TagyardApp(App[int]):
         self.sources = sources
         self.start = start
         self.now: Clock = utc_now
+        # The copy of the demo this run browses, removed when the app ends.
+        self.demo_copy: Path | None = None
 
     def on_mount(self) -> None:
+        if self.sources.read_only:
+            self.title = f"{self.TITLE} (read-only)"
         if self.sources.config.theme:
             self.theme = self.sources.config.theme
         self.set_keymap(self.sources.config.keys)
@@ -77,15 +82,24 @@ def build_app(
     read_only: bool = False,
 ) -> TagyardApp:
     """The app for a command line; raises ``RegistryError`` for a bad target."""
+    copy = None
     if demo:
         # Imported here so that the sample data is only touched when asked for.
         from ..demo import prepare_demo
 
-        target = f"oci:{prepare_demo()}"
-    check_config(config)
-    start = parse_target(target) if target else None
+        copy = prepare_demo()
+        target = f"oci:{copy}"
+    try:
+        check_config(config)
+        start = parse_target(target) if target else None
+    except BaseException:
+        if copy is not None:
+            shutil.rmtree(copy, ignore_errors=True)
+        raise
     sources = Sources(config, insecure=insecure, read_only=read_only, first=start)
-    return TagyardApp(sources, start)
+    app = TagyardApp(sources, start)
+    app.demo_copy = copy
+    return app
 
 
 def run_app(
@@ -104,6 +118,11 @@ def run_app(
         config=config,
         read_only=read_only,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        # Every demo starts from a fresh copy; this run's is of no further use.
+        if app.demo_copy is not None:
+            shutil.rmtree(app.demo_copy, ignore_errors=True)
     # Textual sets a non-zero return code when the app ended on an exception.
     return app.return_code or 0
