@@ -111,7 +111,7 @@ async def test_keyboard_walk_from_registries_to_details(
 
         digest = seed.tag("small/multi", "v1").digest
         assert screen.tags.groups == {digest: ["latest", "v1"]}
-        assert "1 digest shared" in str(screen.pane("tags").border_subtitle)
+        assert "a = tags on the same image" in str(screen.pane("tags").border_subtitle)
 
         await pilot.press("j")
         current = screen.tags.current
@@ -338,11 +338,13 @@ async def test_unreachable_registry_is_reported_not_fatal() -> None:
         assert pane.status.has_class("error")
         assert host in str(pane.status.content)
 
+        # A refresh that fails the same way is not notified a second time.
         await pilot.press("r")
-        await until(pilot, lambda: len(notes) == 2, "a second notification")
+        await until(pilot, lambda: pane.status.has_class("error"), "the retry")
+        await pilot.pause(0.3)
         await pilot.press("q")
     assert app.return_code == 0
-    assert [note.severity for note in notes] == ["error", "error"]
+    assert [note.severity for note in notes] == ["error"]
     assert host in notes[0].message and "could not be reached" in notes[0].message
 
 
@@ -405,8 +407,11 @@ async def test_help_lists_every_binding() -> None:
         assert isinstance(app.screen, BrowserScreen)
 
     def row(keys: str, description: str) -> bool:
+        # Each row ends with the binding's id (or ids), if it has one.
         return any(
-            line.split() == [*keys.split(), *description.split()] for line in lines
+            line.split()[: len(keys.split() + description.split())]
+            == [*keys.split(), *description.split()]
+            for line in lines
         )
 
     for binding in [*TagyardApp.BINDINGS, *BrowserScreen.BINDINGS]:

@@ -76,7 +76,7 @@ async def test_a_tag_deleted_in_the_browser_comes_back_with_undo(
         entry = journal.table.current
         assert entry is not None and entry.tags == ("2.0",) and entry.state == "done"
         assert str(journal.table.get_row(entry.id)[5]) == "done"
-        assert "under the tag(s) 2.0" in await confirm(pilot, "u")
+        assert "under the tag 2.0" in await confirm(pilot, "u")
         await until(pilot, lambda: selected_state(journal) == "undone", "the undo")
 
         await pilot.press("escape")

@@ -449,7 +449,7 @@ async def test_moving_away_cancels_a_long_load(big_registry: RegistryServer) -> 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         screen = browser(app)
         await until(pilot, lambda: max(progress, default=0) == Gated.OPEN, "50 tags")
-        assert "resolving 50 of 2000 tags" in str(screen.pane("tags").status.content)
+        assert "resolving 50 of 2,000 tags" in str(screen.pane("tags").status.content)
 
         await pilot.press("escape", "k")
         await loaded(pilot, SMALL, 2)

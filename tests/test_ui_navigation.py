@@ -210,8 +210,10 @@ async def test_remapped_keys_work_and_show_in_help(demo_dir: Path) -> None:
         await pilot.press("f1")
         help_screen = await wait_for_screen(pilot, HelpScreen, "help")
         lines = plain(help_screen._table()).splitlines()
-    assert any(line.split() == ["M", "Raw", "manifest"] for line in lines)
-    assert any(line.split() == ["f1", "Help"] for line in lines)
+    assert any(
+        line.split() == ["M", "Raw", "manifest", "details.raw"] for line in lines
+    )
+    assert any(line.split() == ["f1", "Help", "app.help"] for line in lines)
 
 
 async def test_a_theme_from_the_configuration_is_applied(demo_dir: Path) -> None:

@@ -73,7 +73,7 @@ async def test_each_registry_shows_its_state(
         )
         assert states(app) == {
             registry.host: "reachable",
-            down: "error",
+            down: "unreachable",
             registry_with_login.host: "needs login",
         }
         assert labels(app) == [registry.host, down, registry_with_login.host]
