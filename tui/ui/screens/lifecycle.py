@@ -13,8 +13,11 @@ stands in for it; the table's time column is then headed "created".
 
 The policy typed (or loaded with ``o``) is kept per repository on the
 :class:`~.sources.Source` for as long as the app runs, so closing the pane
-and opening it again finds it as it was. Escape goes back and forth between
-the editor and the images table; two escapes in a row close the pane.
+and opening it again finds it as it was. The last preview of a policy typed
+or loaded (not of the untouched example) is kept beside it, for the browser's
+tags table to show the verdicts; a policy with problems drops it. Escape goes
+back and forth between the editor and the images table; two escapes in a row
+close the pane.
 """
 
 from __future__ import annotations
@@ -186,6 +189,8 @@ class LifecycleScreen(Screen[None]):
     def evaluate_text(self, text: str) -> None:
         """Parse ``text``; show its problems, or what it does to the images."""
         problems = self.query_one("#policy-problems", ProblemPanel)
+        # Until this text is evaluated, the browser shows no verdicts.
+        self.source.previews.pop(self.repository, None)
         try:
             self.policy = parse_policy(text)
         except PolicyError as error:
@@ -215,6 +220,8 @@ class LifecycleScreen(Screen[None]):
             self.policy, snapshot.images, self.moment(), blob_sizes=snapshot.blob_sizes
         )
         self.decisions.show_preview(preview)
+        if self.repository in self.source.policies:
+            self.source.previews[self.repository] = preview
         self.decisions.remove_class("-stale")
         self._summary(summary_line(preview))
         notes += [f"warning: {warning}" for warning in preview.warnings]
@@ -275,8 +282,12 @@ class LifecycleScreen(Screen[None]):
         if any(not w.is_finished for w in applying):
             self.notify("Wait until the policy is applied", severity="warning")
             return
-        # The editor may hold text typed since it last settled.
-        self.source.policies[self.repository] = self.editor.text
+        # The editor may hold text typed since it last settled; the browser's
+        # verdicts must be those of the text kept.
+        text = self.editor.text
+        if text != self.source.policies.get(self.repository, EXAMPLE_POLICY):
+            self.source.policies[self.repository] = text
+            self.evaluate_text(text)
         self.dismiss()
 
     def action_load(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from ...config import Config, RegistrySettings
 from ...connect import Target, open_registry, parse_target
+from ...policy import Preview
 from ...registry.backend import Registry
 from ...registry.credentials import docker_config_path, normalize_auth_key
 from ...registry.errors import RegistryError
@@ -35,8 +36,10 @@ class Source:
     Besides the open registry it keeps what the UI remembers about it for
     as long as the app runs: the lifecycle policy typed for each of its
     repositories (``policies``, so that closing the lifecycle pane loses
-    nothing) and the failure last notified (``reported``, so that moving
-    through repositories of a registry that is down says so once).
+    nothing), the last preview of each valid one (``previews``, which the
+    browser's tags table shows verdicts from) and the failure last notified
+    (``reported``, so that moving through repositories of a registry that is
+    down says so once).
     """
 
     label: str
@@ -45,6 +48,7 @@ class Source:
     inspector: Inspector | None = None
     warnings: list[str] = field(default_factory=list)
     policies: dict[str, str] = field(default_factory=dict)
+    previews: dict[str, Preview] = field(default_factory=dict)
     reported: str | None = None
 
     @property
