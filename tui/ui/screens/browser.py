@@ -26,6 +26,7 @@ from ..health import loaded, report_failure
 from ..listing import tags_title
 from ..navigation import Navigator
 from ..registries import NOTHING_CONFIGURED, RegistryManager
+from ..verdicts import stored_verdicts
 from ..widgets.details import ImageDetails
 from ..widgets.filterbar import ListingChanged, open_filter, sync_filter
 from ..widgets.lists import NameList
@@ -204,7 +205,8 @@ class BrowserScreen(Screen[None]):
         if not self.shows(message.source, message.repository):
             return
         loaded(self, message.source)
-        self.tags.show_entries(message.entries)
+        verdicts = stored_verdicts(message.source, message.repository, message.entries)
+        self.tags.show_entries(message.entries, verdicts)
         repositories = self.query_one("#repositories", RepositoryList)
         repositories.set_count(message.repository, len(message.entries))
         if not (self._want_tag and self.tags.select_tag(self._want_tag)):
@@ -308,6 +310,7 @@ class BrowserScreen(Screen[None]):
         pull = ""
         if registry is not None:
             pull = pull_command(registry, self.repository, tag=entry.tag, tool=tool)
+        details.policy = self.tags.verdicts.line(entry) if self.tags.verdicts else ""
         details.show_image(self.repository, entry, self.tags.sharing(entry), pull)
 
     def focus_pane(self, name: str) -> None:
@@ -374,8 +377,15 @@ class BrowserScreen(Screen[None]):
             self.notify("Open a repository first", severity="warning")
             return
         self.app.push_screen(
-            LifecycleScreen(self.sources, self.source, self.repository)
+            LifecycleScreen(self.sources, self.source, self.repository),
+            self._lifecycle_closed,
         )
+
+    def _lifecycle_closed(self, _: None) -> None:
+        # The pane may have set, changed or dropped the repository's policy.
+        if self.source is not None and self.repository is not None:
+            self.tags.show_verdicts(stored_verdicts(self.source, self.repository))
+            self.show_details()
 
     def action_delete(self, whole_image: bool) -> None:
         if bulk.delete_marks(self, whole_image=whole_image):

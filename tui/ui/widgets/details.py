@@ -3,14 +3,16 @@
 The pane has two views, toggled with ``m``: the image (summary, layers,
 config, history) and its raw manifest as highlighted JSON. For a
 multi-platform index ``p`` steps through the platforms; both views follow the
-platform picked.
+platform picked. While a lifecycle policy is shown in the tags table, the
+image view starts with the policy's full reason for the tag (``policy``).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -37,6 +39,7 @@ class ImageDetails(VerticalScroll):
         self.shown: TaggedImage | None = None
         self.raw = False
         self.picked = 0
+        self.policy = ""
         self._about: tuple[str, list[str], str] = ("", [], "")
 
     def compose(self) -> ComposeResult:
@@ -91,4 +94,6 @@ class ImageDetails(VerticalScroll):
             view = render_image(
                 repository, entry, sharing, pull, now=now_for(self), picked=self.picked
             )
+            if self.policy:
+                view = Group(Text(self.policy, style="bold"), view)
         self.content.update(view)

@@ -8,6 +8,9 @@ what the letters mean whenever the rows show one.
 The rows are a :class:`~tui.ui.listing.TagView` of the loaded tags: filtered,
 sorted, and with marks (a ``●`` in the narrow column on the left) that the
 bulk actions act on.
+
+While the repository has a valid lifecycle policy (see :mod:`tui.ui.verdicts`)
+a last column, headed ``policy``, says whether each tag's image would expire.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ...cli.output import format_size
 from ...registry.models import TaggedImage
 from ..clock import now_for
 from ..listing import Filter, TagView, count_label
+from ..verdicts import Verdicts
 from ..words import plural, short_created, table_digest
 from .filterbar import ListingChanged
 
@@ -94,12 +98,21 @@ class TagTable(DataTable[Text]):
         self.entries: list[TaggedImage] = []
         self.groups: dict[str, list[str]] = {}
         self.view = TagView()
+        self.verdicts: Verdicts | None = None
 
-    def show_entries(self, entries: list[TaggedImage]) -> None:
+    def show_entries(
+        self, entries: list[TaggedImage], verdicts: Verdicts | None = None
+    ) -> None:
         """Replace what is loaded with ``entries`` (the cursor goes to the top)."""
         self.view.load(entries)
         self.groups = digest_groups(entries)
+        self.verdicts = verdicts
         self._show_rows()
+
+    def show_verdicts(self, verdicts: Verdicts | None) -> None:
+        """Show what a lifecycle policy does to each tag, or no policy column."""
+        self.verdicts = verdicts
+        self._refresh_view()
 
     def _show_rows(self) -> None:
         self.entries = self.view.rows()
@@ -109,9 +122,15 @@ class TagTable(DataTable[Text]):
         self.add_column("", key="mark")
         for label in _COLUMNS:
             self.add_column(label, key="marker" if label == "≡" else label)
+        verdicts = self.verdicts
+        if verdicts is not None:
+            self.add_column("policy", key="policy")
         for entry in self.entries:
             mark = _mark(entry.tag in self.view.marks)
-            self.add_row(mark, *self._cells(entry, letters), key=entry.tag)
+            cells = self._cells(entry, letters)
+            if verdicts is not None:
+                cells.append(verdicts.cell(entry))
+            self.add_row(mark, *cells, key=entry.tag)
         # The table measures new rows once it is idle, but a frame drawn in
         # between is cached with the columns as wide as their headers; drawing
         # again after the measuring shows the rows at their full width.
@@ -171,6 +190,8 @@ class TagTable(DataTable[Text]):
         marked = len(self.view.marked())
         if marked:
             parts.append(f"{marked:,} marked")
+        if self.verdicts is not None:
+            parts.append(self.verdicts.summary(now_for(self)))
         return ", ".join(parts)
 
     def _letters_shown(self) -> str:
