@@ -9,6 +9,7 @@ from typing import Any
 import humanize
 
 from ..registry.models import Image, ImageManifest, PlatformImage, TaggedImage
+from ..registry.reference import short_digest
 
 __all__ = [
     "format_created",
@@ -19,12 +20,6 @@ __all__ = [
     "table",
     "tag_json",
 ]
-
-
-def short_digest(digest: str) -> str:
-    """``sha256:`` and the first 12 hex digits, as docker shows image IDs."""
-    algorithm, _, encoded = digest.partition(":")
-    return f"{algorithm}:{encoded[:12]}"
 
 
 def format_size(size: int | None) -> str:

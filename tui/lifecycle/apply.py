@@ -18,6 +18,7 @@ from ..registry.errors import RegistryError
 from ..registry.images import Inspector
 from ..registry.journal import Journal
 from ..registry.models import DeleteOutcome
+from ..registry.reference import short_digest
 
 __all__ = ["ApplyReport", "apply_preview"]
 
@@ -52,7 +53,7 @@ async def apply_preview(
     acted = preview.acted
     for number, decision in enumerate(acted, start=1):
         image = decision.image
-        name = ", ".join(image.tags) or image.digest[:19]
+        name = ", ".join(image.tags) or short_digest(image.digest)
         if progress is not None:
             progress(number - 1, len(acted), name)
         if decision.action is ActionType.TRANSITION:

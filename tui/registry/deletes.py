@@ -25,6 +25,7 @@ from .errors import RegistryError, UnsafeDelete
 from .images import Inspector
 from .journal import Journal, SavedManifest
 from .models import DeleteOutcome, ImageIndex, Manifest
+from .reference import short_digest
 
 __all__ = ["FORCE_HINT", "DeletePlan", "Deleter", "Referrer", "plan_delete"]
 
@@ -82,7 +83,7 @@ class DeletePlan:
 
     def describe(self) -> list[str]:
         """The plan as sentences, for a confirmation or the ``rm`` output."""
-        short = self.digest[:19]
+        short = short_digest(self.digest)
         lines = []
         if self.tag:
             lines.append(f"Remove the tag {self.repository}:{self.tag} ({short}).")
@@ -113,12 +114,12 @@ class DeletePlan:
             )
         for parent, tags in self.parents:
             label = ", ".join(tags) if tags else "untagged"
-            lines.append(f"Referenced by the index {parent[:19]} ({label}).")
+            lines.append(f"Referenced by the index {short_digest(parent)} ({label}).")
         for referrer in self.referrers:
             label = f" ({', '.join(referrer.tags)})" if referrer.tags else ""
             lines.append(
-                f"Its {referrer.kind} {referrer.digest[:19]}{label} would be left "
-                "without its image."
+                f"Its {referrer.kind} {short_digest(referrer.digest)}{label} would be "
+                "left without its image."
             )
         lines.extend(self.notes)
         if self.blocked:
@@ -170,7 +171,7 @@ async def plan_delete(
     if tag is None:
         tagged = [p for p in parents if p[1]]
         if tagged:
-            names = "; ".join(f"{d[:19]} ({', '.join(t)})" for d, t in tagged)
+            names = "; ".join(f"{short_digest(d)} ({', '.join(t)})" for d, t in tagged)
             blocked = (
                 f"the tagged index {names} still references it, and pulling that "
                 "index would fail"

@@ -28,6 +28,7 @@ from .models import (
     PlatformImage,
     TaggedImage,
 )
+from .reference import short_digest
 
 __all__ = ["Inspector", "Progress"]
 
@@ -193,8 +194,9 @@ class Inspector:
             if len(child.raw) != entry.size:
                 # Old manifest tooling wrote wrong sizes; containerd refuses them.
                 warnings.append(
-                    f"the index declares {entry.size} bytes for {entry.digest[:19]}, "
-                    f"but that manifest has {len(child.raw)}"
+                    f"the index declares {entry.size} bytes for "
+                    f"{short_digest(entry.digest)}, but that manifest has "
+                    f"{len(child.raw)}"
                 )
             if isinstance(child, ImageManifest):
                 for blob in child.blobs():

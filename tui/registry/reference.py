@@ -24,6 +24,7 @@ __all__ = [
     "parse_digest",
     "parse_reference",
     "parse_repository",
+    "short_digest",
     "validate_tag",
 ]
 
@@ -149,6 +150,12 @@ def parse_digest(text: str) -> str:
             hint=f"A {algorithm} digest has {expected} lower-case hex digits",
         )
     return text
+
+
+def short_digest(digest: str) -> str:
+    """``sha256:`` and the first 12 hex digits, as docker shows image IDs."""
+    algorithm, _, encoded = digest.partition(":")
+    return f"{algorithm}:{encoded[:12]}"
 
 
 def validate_tag(tag: str) -> str:

@@ -17,6 +17,7 @@ from .errors import RegistryError
 from .journal import Journal, JournalEntry, SavedManifest
 from .manifests import parse_manifest
 from .models import ImageIndex, ImageManifest
+from .reference import short_digest
 
 __all__ = ["BlobsMissing", "UndoResult", "missing_blobs", "undo_entry"]
 
@@ -70,7 +71,7 @@ async def undo_entry(
     missing = await missing_blobs(registry, entry.repository, manifests)
     if missing:
         listed = ", ".join(
-            f"{blob} (needed by {owner[:19]})" for blob, owner in missing
+            f"{blob} (needed by {short_digest(owner)})" for blob, owner in missing
         )
         raise BlobsMissing(
             f"cannot undo {entry.id}: the registry no longer has {len(missing)} "

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from . import mediatypes as mt
 from .errors import DeleteUnsupported, RegistryError
 from .models import DeleteOutcome, DeletePath
+from .reference import short_digest
 
 if TYPE_CHECKING:
     from .client import RegistryClient
@@ -37,13 +38,10 @@ async def untag_with_placeholder(
     try:
         await client.delete_manifest(repository, _ABSENT_DIGEST)
     except DeleteUnsupported as error:
-        raise DeleteUnsupported(
+        raise _reworded(
+            error,
             f"{client.host} refuses deletes, so the tag {repository}:{tag} cannot "
             "be removed (nothing was changed)",
-            status=error.status,
-            code=error.code,
-            url=error.url,
-            hint=error.hint,
         ) from error
 
     try:
@@ -51,31 +49,40 @@ async def untag_with_placeholder(
         raw = placeholder_manifest(config, tag)
         placeholder = await client.put_manifest(repository, tag, mt.OCI_MANIFEST, raw)
     except RegistryError as error:
-        raise DeleteUnsupported(
+        raise _reworded(
+            error,
             f"{client.host} cannot delete the tag {tag} alone: it has no tag "
             f"delete, and pointing the tag elsewhere failed ({error.message})",
-            status=error.status,
-            code=error.code,
-            url=error.url,
-            hint="Deleting the image by digest would also remove every other tag on it",
+            "Deleting the image by digest would also remove every other tag on it",
         ) from error
 
     try:
         await client.delete_manifest(repository, placeholder)
     except DeleteUnsupported as error:
-        raise DeleteUnsupported(
+        raise _reworded(
+            error,
             f"the tag {tag} now points at a placeholder manifest {placeholder}, "
             "which the registry refused to delete",
-            status=error.status,
-            code=error.code,
-            url=error.url,
-            hint=error.hint,
         ) from error
     return DeleteOutcome(
         DeletePath.PLACEHOLDER,
         digest,
         (tag,),
-        note=f"moved {tag} onto placeholder {placeholder[:19]}, then deleted it",
+        note=f"moved {tag} onto placeholder {short_digest(placeholder)}, "
+        "then deleted it",
+    )
+
+
+def _reworded(
+    error: RegistryError, message: str, hint: str | None = None
+) -> DeleteUnsupported:
+    """``error`` told in terms of the tag, keeping its status, code and URL."""
+    return DeleteUnsupported(
+        message,
+        status=error.status,
+        code=error.code,
+        url=error.url,
+        hint=hint or error.hint,
     )
 
 

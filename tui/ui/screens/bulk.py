@@ -24,6 +24,7 @@ from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
 from ...registry.models import TaggedImage
+from ...registry.reference import short_digest
 from ..words import plural
 from .changes import announce_change
 from .clipboard import copy_text, pull_command
@@ -118,7 +119,7 @@ class _Plans:
 def _label(plan: DeletePlan) -> str:
     if plan.tag:
         return f"{plan.repository}:{plan.tag}"
-    return f"{plan.repository}@{plan.digest[:19]}"
+    return f"{plan.repository}@{short_digest(plan.digest)}"
 
 
 async def plan_all(

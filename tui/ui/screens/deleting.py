@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from ...cli.output import short_digest
 from ...registry.deletes import DeletePlan, Deleter, plan_delete
 from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
 from ...registry.models import DeleteOutcome, TaggedImage
+from ...registry.reference import short_digest
 from .confirm import ConfirmScreen
 from .sources import Source
 

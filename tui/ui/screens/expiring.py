@@ -22,13 +22,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from ...cli.output import short_digest
 from ...lifecycle.apply import ApplyReport, apply_preview
 from ...lifecycle.sources import Snapshot, from_repository
 from ...policy import ActionType, Policy, Preview, evaluate
 from ...registry.errors import RegistryError
 from ...registry.images import Inspector
 from ...registry.journal import Journal
+from ...registry.reference import short_digest
 from ..widgets.decisions import when
 from ..words import plural
 from .confirm import ConfirmScreen

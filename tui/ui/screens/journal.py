@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header
 
 from ...registry.errors import RegistryError
 from ...registry.journal import JournalEntry
+from ...registry.reference import short_digest
 from ...registry.undo import BlobsMissing
 from ..health import failure_text
 from ..widgets.journal_table import JournalTable
@@ -117,7 +118,7 @@ class JournalScreen(Screen[None]):
             self.action_reload()
         tags = ", ".join(result.tags) or "its digest only"
         self.notify(
-            f"Restored {entry.repository}@{result.digest[:19]} under {tags}",
+            f"Restored {entry.repository}@{short_digest(result.digest)} under {tags}",
             markup=False,
         )
         announce_change(self.app, entry.registry, entry.repository, besides=self)

@@ -34,10 +34,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from ...cli.output import short_digest
 from ...lifecycle.sources import Snapshot
 from ...policy import Policy, PolicyError, evaluate, parse_policy
 from ...registry.errors import RegistryError
+from ...registry.reference import short_digest
 from ..widgets.decisions import DecisionTable, summary_line, when
 from ..widgets.pane import Pane
 from ..widgets.policy_editor import EXAMPLE_POLICY, PolicyEditor

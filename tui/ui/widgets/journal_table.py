@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from ...cli.output import short_digest
 from ...registry.journal import JournalEntry
+from ...registry.reference import short_digest
 from .columns import widths_filling
 
 __all__ = ["JournalTable"]
