@@ -93,7 +93,6 @@ async def remove(
             except RegistryError as error:
                 failures += 1
                 err.write(f"tagyard: error: {error}\n")
-            inspector.forget(plan.repository)
         hint = getattr(registry, "garbage_collection_hint", None)
         if hint and any(p.action == "image" or not p.surviving_tags for p in plans):
             out.write(f"{hint}.\n")

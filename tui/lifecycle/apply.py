@@ -51,21 +51,27 @@ async def apply_preview(
     report = ApplyReport()
     deleter = Deleter(inspector, journal or Journal())
     acted = preview.acted
-    for number, decision in enumerate(acted, start=1):
-        image = decision.image
-        name = ", ".join(image.tags) or short_digest(image.digest)
-        if progress is not None:
-            progress(number - 1, len(acted), name)
-        if decision.action is ActionType.TRANSITION:
-            report.not_applicable.append(
-                (image.digest, "moving to archive storage exists only on ECR")
-            )
-            continue
-        try:
-            plan = await plan_delete(inspector, repository, digest=image.digest)
-            report.deleted.append(await deleter.run(plan))
-        except RegistryError as error:
-            report.failed.append((image.digest, str(error)))
+    try:
+        for number, decision in enumerate(acted, start=1):
+            image = decision.image
+            name = ", ".join(image.tags) or short_digest(image.digest)
+            if progress is not None:
+                progress(number - 1, len(acted), name)
+            if decision.action is ActionType.TRANSITION:
+                report.not_applicable.append(
+                    (image.digest, "moving to archive storage exists only on ECR")
+                )
+                continue
+            # The inspector keeps the repository's tag listing between plans,
+            # so planning N deletes reads the tags once, not N times: each
+            # expiring image is a distinct digest, and deleting one does not
+            # change which tags point at another.
+            try:
+                plan = await plan_delete(inspector, repository, digest=image.digest)
+                report.deleted.append(await deleter.run(plan))
+            except RegistryError as error:
+                report.failed.append((image.digest, str(error)))
+    finally:
         inspector.forget(repository)
     if progress is not None:
         progress(len(acted), len(acted), "")
