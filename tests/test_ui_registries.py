@@ -28,11 +28,11 @@ from uihelpers import (
 
 from tui.config import config_path, load_config
 from tui.registry.client import RegistryClient
+from tui.registry.credentials import docker_login_hosts
 from tui.ui.app import TagyardApp
 from tui.ui.screens.browser import BrowserScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.registryform import RegistryForm, RepositoryPrompt
-from tui.ui.screens.sources import docker_hosts
 from tui.ui.widgets.registries import RegistryList
 from tui.ui.widgets.repositories import RepositoryList
 
@@ -95,7 +95,7 @@ def test_docker_config_hosts_fold_hub_aliases(private_state: Path) -> None:
         "not a host": {},
     }
     (docker / "config.json").write_text(json.dumps({"auths": auths}))
-    assert docker_hosts() == ["docker.io", "ghcr.io"]
+    assert docker_login_hosts() == ["docker.io", "ghcr.io"]
 
 
 @pytest.mark.registry

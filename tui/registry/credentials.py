@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .reference import DOCKER_HUB
+from .errors import InvalidReference
+from .reference import DOCKER_HUB, normalize_host
 
 __all__ = [
     "CredentialLookup",
     "Credentials",
     "docker_config_path",
+    "docker_login_hosts",
     "lookup_docker_credentials",
     "normalize_auth_key",
 ]
@@ -194,3 +196,30 @@ def _from_helper(helper: str, key: str) -> CredentialLookup:
     return CredentialLookup(
         Credentials(username=str(username or ""), password=secret), source=program
     )
+
+
+def docker_login_hosts(config_path: Path | None = None) -> list[str]:
+    """The registries docker's ``config.json`` holds credentials for, in its order.
+
+    An unreadable file or a key that is not a registry host is skipped: the
+    file belongs to docker, and logging in still works without tagyard
+    listing the host. Hosts that appear only under ``credHelpers`` are not
+    listed: a helper may answer for hosts one never browses (cloud helpers
+    are often set up for every region), so only ``auths`` counts as a login.
+    """
+    try:
+        document = json.loads(
+            (config_path or docker_config_path()).read_text(encoding="utf-8")
+        )
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    auths = document.get("auths") if isinstance(document, dict) else None
+    hosts: list[str] = []
+    for key in auths if isinstance(auths, dict) else {}:
+        try:
+            host = normalize_host(normalize_auth_key(str(key)))
+        except InvalidReference:
+            continue
+        if host not in hosts:
+            hosts.append(host)
+    return hosts

@@ -13,18 +13,15 @@ go to the one delete journal that ``tagyard undo`` reads.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 
 from ...config import Config, RegistrySettings
 from ...connect import Target, open_registry, parse_target
 from ...policy import Preview
 from ...registry.backend import Registry
-from ...registry.credentials import docker_config_path, normalize_auth_key
-from ...registry.errors import RegistryError
+from ...registry.credentials import docker_login_hosts
 from ...registry.images import Inspector
 from ...registry.journal import Journal
-from ...registry.reference import normalize_host
 
 __all__ = ["Source", "Sources"]
 
@@ -80,7 +77,7 @@ class Sources:
     def _add_hosts(self, config: Config) -> None:
         known = {source.label for source in self.items}
         hosts = [(host, "config") for host in config.registries]
-        hosts += [(host, "docker config") for host in docker_hosts()]
+        hosts += [(host, "docker config") for host in docker_login_hosts()]
         for host, origin in hosts:
             if host not in known:
                 known.add(host)
@@ -96,7 +93,7 @@ class Sources:
         """
         before = self.config
         self.config = config
-        docker = set(docker_hosts())
+        docker = set(docker_login_hosts())
         kept: list[Source] = []
         for source in self.items:
             host = source.label
@@ -144,28 +141,3 @@ def _connection(config: Config, host: str) -> RegistrySettings | None:
     """How ``host`` is reached; its bookmarks do not change that."""
     settings = config.settings_for(host)
     return replace(settings, bookmarks=()) if settings else None
-
-
-def docker_hosts() -> list[str]:
-    """The registries docker's ``config.json`` holds credentials for, in its order.
-
-    An unreadable file or a key that is not a registry host is skipped: the
-    file belongs to docker, and logging in still works without tagyard
-    listing the host. Hosts that appear only under ``credHelpers`` are not
-    listed: a helper may answer for hosts one never browses (cloud helpers
-    are often set up for every region), so only ``auths`` counts as a login.
-    """
-    try:
-        document = json.loads(docker_config_path().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return []
-    auths = document.get("auths") if isinstance(document, dict) else None
-    hosts: list[str] = []
-    for key in auths if isinstance(auths, dict) else {}:
-        try:
-            host = normalize_host(normalize_auth_key(str(key)))
-        except RegistryError:
-            continue
-        if host not in hosts:
-            hosts.append(host)
-    return hosts
