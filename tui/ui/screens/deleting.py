@@ -87,11 +87,6 @@ async def delete_tag(
     """
     plan = await plan_delete(inspector, repository, tag=tag)
     lines = [*plan.describe(), "", f"Digest: {plan.digest}"]
-    if not plan.surviving_tags:
-        lines.append(
-            "No other tag points at this image; it stays in the registry, "
-            "reachable by digest only."
-        )
     outcome = await _confirm_and_run(
         app, inspector, journal, plan, "Delete tag", "\n".join(lines), f"Delete {tag}"
     )
